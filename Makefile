@@ -1,0 +1,62 @@
+# Newsroom: `make run` serves the site, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+# The first interpreter that is Python 3.12 or newer: $PYTHON, then python3.x on PATH, then pyenv's.
+define find_python
+for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
+         $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+  [ -n "$$c" ] || continue; \
+  if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    command -v "$$c"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: run test lint migrate seed messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@py="$$($(find_python))" || { \
+	  echo "Newsroom needs Python 3.12 or newer (Django 6.1 requires it)." >&2; \
+	  echo "Install one (e.g. 'pyenv install 3.13') or point PYTHON at it: make PYTHON=/path/to/python3.13" >&2; \
+	  exit 1; }; \
+	echo "Using $$py ($$($$py --version))"; \
+	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV); "$$py" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# A local secret for development, made once and never committed.
+.env:
+	@$(PY) -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env with a fresh development secret."
+
+migrate: $(VENV)/.installed .env
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) load_seed
+
+run: seed
+	@echo
+	@echo "Newsroom is starting on http://127.0.0.1:$(PORT)/"
+	@echo "To work in the admin (http://127.0.0.1:$(PORT)/admin/), create an account first:"
+	@echo "    $(MANAGE) create_staff YOUR-NAME --role editor      (or --role publisher)"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) .env db.sqlite3 db.sqlite3-* media staticfiles

@@ -1,0 +1,1 @@
+"""Cookie consent: categories, declared cookies, policy versions and proof of consent (to come)."""

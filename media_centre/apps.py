@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MediaCentreConfig(AppConfig):
+    name = "media_centre"
+    verbose_name = _("Media centre")

@@ -1,0 +1,30 @@
+"""The media centre's content: one module per kind of thing, re-exported here."""
+
+from .documents import Document
+from .events import Event, EventSession, EventSpeaker
+from .mous import DatePrecision, MoU, MoUParty
+from .people import Organisation, Person, Position, Topic
+from .publishing import Publishable, State, Status
+from .releases import MediaContact, PressRelease, Quote
+from .studies import Study
+
+__all__ = [
+    "DatePrecision",
+    "Document",
+    "Event",
+    "EventSession",
+    "EventSpeaker",
+    "MediaContact",
+    "MoU",
+    "MoUParty",
+    "Organisation",
+    "Person",
+    "Position",
+    "PressRelease",
+    "Publishable",
+    "Quote",
+    "State",
+    "Status",
+    "Study",
+    "Topic",
+]

@@ -1,0 +1,245 @@
+"""Events (seminars, forums, signings), their programme and the people who speak at them."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .people import Organisation, Person, Topic
+from .publishing import Publishable, PublishableQuerySet
+from .slugs import unique_slug
+
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone; use a name such as Asia/Hong_Kong or Asia/Shanghai."),
+            params={"value": value},
+        )
+
+
+class EventQuerySet(PublishableQuerySet):
+    def upcoming(self):
+        today = timezone.localdate()
+        return self.filter(
+            Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today)
+        ).order_by("start_date", "start_time", "pk")
+
+    def past(self):
+        today = timezone.localdate()
+        return self.filter(
+            Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today)
+        ).order_by("-start_date", "-start_time", "-pk")
+
+    def for_list(self):
+        return self.prefetch_related("organisers")
+
+    def for_detail(self):
+        return self.select_related("part_of", "mou").prefetch_related(
+            "organisers",
+            "topics",
+            "sessions",
+            models.Prefetch(
+                "speakers",
+                queryset=EventSpeaker.objects.select_related("person", "session").prefetch_related(
+                    models.Prefetch("person__positions", queryset=_positions())
+                ),
+            ),
+        )
+
+
+def _positions():
+    from .people import Position
+
+    return Position.objects.select_related("organisation")
+
+
+class Event(Publishable):
+    class Kind(models.TextChoices):
+        SEMINAR = "seminar", _("Seminar")
+        FORUM = "forum", _("Forum")
+        CONFERENCE = "conference", _("Conference")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        SIGNING = "signing", _("Signing ceremony")
+        OTHER = "other", _("Other")
+
+    class EventStatus(models.TextChoices):
+        AS_PLANNED = "as-planned", _("As planned")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SEMINAR)
+    event_status = models.CharField(
+        _("event status"), max_length=20, choices=EventStatus, default=EventStatus.AS_PLANNED,
+        help_text=_("Upcoming or past follows from the dates; mark here a cancellation or postponement."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Leave empty when the time is not announced.")
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day event."))
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Hong_Kong", validators=[validate_time_zone],
+        help_text=_("Where the event takes place, e.g. Asia/Shanghai; times are shown in it."),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    part_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="side_events",
+        verbose_name=_("part of event"), help_text=_("The larger event this one is held within, if we list it."),
+    )
+    occasion = models.CharField(
+        _("held during"), max_length=200, blank=True,
+        help_text=_("The host event by name when we do not list it, e.g. “Lujiazui Forum 2025”."),
+    )
+    organisers = models.ManyToManyField(
+        Organisation, related_name="events", blank=True, verbose_name=_("organisers")
+    )
+    topics = models.ManyToManyField(Topic, related_name="events", blank=True, verbose_name=_("topics"))
+    mou = models.ForeignKey(
+        "MoU", on_delete=models.SET_NULL, null=True, blank=True, related_name="events",
+        verbose_name=_("carried out under MoU"),
+    )
+    registration_url = models.URLField(_("registration link"), blank=True)
+
+    objects = EventQuerySet.as_manager()
+    required_to_publish = ("title", "start_date")
+
+    class Meta:
+        ordering = ["-start_date", "-start_time", "-pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish, schedule and withdraw events"))]
+        constraints = [
+            *Publishable.publishing_constraints("event"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(end_date__gt=models.F("start_date"))
+                | Q(end_date=models.F("start_date"))
+                & (Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time"))),
+                name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(end_date__isnull=False) | Q(start_time__isnull=False),
+                name="event_end_time_needs_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("media_centre:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_upcoming(self) -> bool:
+        last_day = self.end_date or self.start_date
+        return last_day is not None and last_day >= timezone.localdate()
+
+    @property
+    def status_label(self) -> str:
+        if self.event_status != self.EventStatus.AS_PLANNED:
+            return self.get_event_status_display()
+        return _("Upcoming") if self.is_upcoming else _("Past")
+
+    @property
+    def is_multi_day(self) -> bool:
+        return bool(self.end_date and self.end_date != self.start_date)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.start_date:
+            if self.end_date < self.start_date or (
+                self.end_date == self.start_date
+                and self.start_time and self.end_time and self.end_time <= self.start_time
+            ):
+                raise ValidationError({"end_date": _("An event must end after it starts.")})
+        if self.end_date is None and self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("An event must end after it starts.")})
+        if self.part_of_id and self.part_of_id == self.pk:
+            raise ValidationError({"part_of": _("An event cannot be part of itself.")})
+
+
+class EventSession(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=300)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "start_time", "pk"]
+        verbose_name = _("programme session")
+        verbose_name_plural = _("programme")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                name="session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.event.get_absolute_url() + f"#session-{self.pk}"
+
+    def clean(self) -> None:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("A session must end after it starts.")})
+
+
+class EventSpeaker(models.Model):
+    class Role(models.TextChoices):
+        OPENING_REMARKS = "opening-remarks", _("Opening remarks")
+        KEYNOTE = "keynote", _("Keynote")
+        REMARKS = "remarks", _("Remarks")
+        PANELLIST = "panellist", _("Panellist")
+        MODERATOR = "moderator", _("Moderator")
+        GUEST_OF_HONOUR = "guest-of-honour", _("Guest of honour")
+        CLOSING_REMARKS = "closing-remarks", _("Closing remarks")
+        ATTENDEE = "attendee", _("Attendee")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="event_roles", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    session = models.ForeignKey(
+        EventSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="speakers",
+        verbose_name=_("session"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person", "role"], name="event_speaker_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.event.get_absolute_url()

@@ -1,0 +1,162 @@
+"""Organisations, the people who speak for them, their positions, and topics."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .publishing import Publishable
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        REGULATOR = "regulator", _("Regulator")
+        COUNCIL = "council", _("Council")
+        GOVERNMENT = "government", _("Government office")
+        RESEARCH_CENTRE = "research-centre", _("Research centre")
+        COMPANY = "company", _("Company")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True, help_text=_("An abbreviation, e.g. FSDC.")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo_alt = models.CharField(
+        _("logo text alternative"), max_length=200, blank=True,
+        help_text=_("What the logo says, for people who cannot see it."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("media_centre:release-list") + f"?organisation={self.slug}"
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("media_centre:release-list") + f"?topic={self.slug}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_positions(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "positions", queryset=Position.objects.select_related("organisation")
+            )
+        )
+
+
+class Person(Publishable):
+    honorific = models.CharField(
+        _("honorific"), max_length=20, blank=True, help_text=_("As the person is addressed: Mr, Ms, Dr, Prof.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    photo_alt = models.CharField(
+        _("photo text alternative"), max_length=200, blank=True,
+        help_text=_("Describe the photo for people who cannot see it. Required with a photo."),
+    )
+    bio = models.TextField(_("short biography"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+    required_to_publish = ("name",)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        permissions = [("publish_person", _("Can publish, schedule and withdraw speaker profiles"))]
+        constraints = Publishable.publishing_constraints("person")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("media_centre:speaker-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": _("Describe the photo: every image shown needs a text alternative.")})
+
+
+class Position(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_(
+            "The full title as written, e.g. “Director of the Office for Advancing International "
+            "Financial Center Development of the Shanghai Municipal People’s Government”."
+        ),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="positions",
+        null=True, blank=True, verbose_name=_("organisation"),
+        help_text=_("The organisation the title belongs to, when it is one we list."),
+    )
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.person.get_absolute_url()
+
+    def is_current(self) -> bool:
+        return self.end_date is None or self.end_date >= timezone.localdate()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A position cannot end before it starts.")})

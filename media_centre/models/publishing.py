@@ -1,0 +1,169 @@
+"""The publishing state every public thing shares, and the one visibility rule built on it."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Publish at the time below")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class State(models.TextChoices):
+    """What the public sees, derived from the status and the clock."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def _published_q(now) -> Q:
+    return (
+        Q(status=Status.PUBLISHED, publish_at__lte=now)
+        & (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+    )
+
+
+def _gone_q(now) -> Q:
+    """Items that were public once and are no longer: withdrawn, or past their unpublish time."""
+    return Q(publish_at__lte=now) & (
+        Q(status=Status.WITHDRAWN) | Q(status=Status.PUBLISHED, unpublish_at__lte=now)
+    )
+
+
+def _scheduled_q(now) -> Q:
+    return Q(status=Status.PUBLISHED, publish_at__gt=now)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """The only rule for what the public may see, decided when the query runs."""
+        return self.filter(_published_q(timezone.now()))
+
+    def gone(self):
+        return self.filter(_gone_q(timezone.now()))
+
+    def in_state(self, state: str):
+        now = timezone.now()
+        return self.filter(
+            {
+                State.DRAFT: Q(status=Status.DRAFT)
+                | Q(status=Status.WITHDRAWN)
+                & (Q(publish_at__isnull=True) | Q(publish_at__gt=now)),
+                State.SCHEDULED: _scheduled_q(now),
+                State.PUBLISHED: _published_q(now),
+                State.WITHDRAWN: _gone_q(now),
+            }[state]
+        )
+
+
+class Publishable(models.Model):
+    """Draft, scheduled (publish_at in the future: the embargo), published, withdrawn."""
+
+    status = models.CharField(
+        _("publication"),
+        max_length=12,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_(
+            "Drafts are never public. “Publish” makes the item public at the publication "
+            "time: set a future time to schedule it (this is also the embargo)."
+        ),
+    )
+    publish_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the item becomes public. Leave empty to publish now."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("withdraw at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the item is withdrawn automatically at this time."),
+    )
+    withdrawn_reason = models.TextField(
+        _("reason for withdrawal"),
+        blank=True,
+        help_text=_("Shown to visitors at the item's address after it is withdrawn."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    # Fields (besides the publishing fields) that must be filled before publishing.
+    required_to_publish: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def publishing_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(publish_at__isnull=False),
+                name=f"{prefix}_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(unpublish_at__gt=models.F("publish_at")),
+                name=f"{prefix}_unpublish_after_publish",
+            ),
+        ]
+
+    @property
+    def state(self) -> str:
+        now = timezone.now()
+        if self.status == Status.DRAFT or self.publish_at is None:
+            return State.DRAFT
+        if self.status == Status.WITHDRAWN:
+            return State.WITHDRAWN if self.publish_at <= now else State.DRAFT
+        if self.publish_at > now:
+            return State.SCHEDULED
+        if self.unpublish_at is not None and self.unpublish_at <= now:
+            return State.WITHDRAWN
+        return State.PUBLISHED
+
+    def get_state_display(self) -> str:
+        return State(self.state).label
+
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
+
+    def is_gone(self) -> bool:
+        return self.state == State.WITHDRAWN
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        if self.status == Status.PUBLISHED:
+            for name in self.required_to_publish:
+                value = getattr(self, name)
+                if value in (None, "") or (isinstance(value, str) and not value.strip()):
+                    label = self._meta.get_field(name).verbose_name
+                    errors.setdefault(name, []).append(
+                        _("Fill in the %(field)s before publishing.") % {"field": label}
+                    )
+        if self.status == Status.WITHDRAWN and not self.withdrawn_reason.strip():
+            errors.setdefault("withdrawn_reason", []).append(
+                _("Say why the item is withdrawn: visitors see this reason at its address.")
+            )
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            errors.setdefault("unpublish_at", []).append(
+                _("The withdrawal time must come after the publication time.")
+            )
+        if errors:
+            raise ValidationError(errors)

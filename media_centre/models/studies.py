@@ -1,0 +1,78 @@
+"""Studies: research reports, papers and submissions offered for download."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .documents import Document
+from .people import Organisation, Person, Topic
+from .publishing import Publishable, PublishableQuerySet
+from .slugs import unique_slug
+
+
+class StudyQuerySet(PublishableQuerySet):
+    def for_list(self):
+        return self.prefetch_related("author_organisations")
+
+
+class Study(Publishable):
+    class Kind(models.TextChoices):
+        RESEARCH_REPORT = "research-report", _("Research report")
+        PAPER = "paper", _("Paper")
+        SUBMISSION = "submission", _("Submission")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.RESEARCH_REPORT)
+    publication_date = models.DateField(_("publication date"), null=True, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    author_organisations = models.ManyToManyField(
+        Organisation, related_name="studies", blank=True, verbose_name=_("authoring organisations")
+    )
+    author_people = models.ManyToManyField(
+        Person, related_name="studies", blank=True, verbose_name=_("authors")
+    )
+    topics = models.ManyToManyField(Topic, related_name="studies", blank=True, verbose_name=_("topics"))
+    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_image_alt = models.CharField(_("cover image text alternative"), max_length=200, blank=True)
+    files = models.ManyToManyField(
+        Document, related_name="studies", blank=True, verbose_name=_("files"),
+        help_text=_("One file per language."),
+    )
+    launch_event = models.ForeignKey(
+        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="studies_launched",
+        verbose_name=_("launched at"),
+    )
+    mou = models.ForeignKey(
+        "MoU", on_delete=models.SET_NULL, null=True, blank=True, related_name="studies",
+        verbose_name=_("carried out under MoU"),
+    )
+
+    objects = StudyQuerySet.as_manager()
+    required_to_publish = ("title", "publication_date")
+
+    class Meta:
+        ordering = ["-publication_date", "-pk"]
+        verbose_name = _("study")
+        verbose_name_plural = _("studies")
+        permissions = [("publish_study", _("Can publish, schedule and withdraw studies"))]
+        constraints = Publishable.publishing_constraints("study")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("media_centre:study-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.cover_image and not self.cover_image_alt.strip():
+            raise ValidationError({"cover_image_alt": _("Describe the cover: every image shown needs a text alternative.")})

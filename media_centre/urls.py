@@ -1,0 +1,26 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+app_name = "media_centre"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("media-centre/", RedirectView.as_view(pattern_name="media_centre:home", permanent=True)),
+    path("media-centre/press-releases/", views.ReleaseList.as_view(), name="release-list"),
+    path(
+        "media-centre/press-releases/<int:year>/<str:month>/<str:day>/<slug:slug>/",
+        views.release_detail,
+        name="release-detail",
+    ),
+    path("media-centre/press-releases/draft/<int:pk>/", views.release_draft, name="release-draft"),
+    path("media-centre/events/", views.EventList.as_view(), name="event-list"),
+    path("media-centre/events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("media-centre/mous/", views.MoUList.as_view(), name="mou-list"),
+    path("media-centre/mous/<slug:slug>/", views.mou_detail, name="mou-detail"),
+    path("publications/", views.StudyList.as_view(), name="study-list"),
+    path("publications/<slug:slug>/", views.study_detail, name="study-detail"),
+    path("speakers/", views.SpeakerList.as_view(), name="speaker-list"),
+    path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
+]

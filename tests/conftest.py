@@ -1,0 +1,158 @@
+"""Shared fixtures and small factories that `setdefault` sensible values."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from media_centre.models import (
+    Document,
+    Event,
+    EventSpeaker,
+    MoU,
+    MoUParty,
+    Organisation,
+    Person,
+    Position,
+    PressRelease,
+    Quote,
+    Status,
+    Study,
+    Topic,
+)
+
+_seq = itertools.count(1)
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_static(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _published(kw: dict) -> dict:
+    kw.setdefault("status", Status.PUBLISHED)
+    if kw["status"] == Status.PUBLISHED:
+        kw.setdefault("publish_at", timezone.now() - dt.timedelta(days=1))
+    return kw
+
+
+def make_organisation(**kw) -> Organisation:
+    n = next(_seq)
+    kw.setdefault("name", f"Organisation {n}")
+    kw.setdefault("slug", f"organisation-{n}")
+    return Organisation.objects.create(**kw)
+
+
+def make_topic(**kw) -> Topic:
+    n = next(_seq)
+    kw.setdefault("name", f"Topic {n}")
+    kw.setdefault("slug", f"topic-{n}")
+    return Topic.objects.create(**kw)
+
+
+def make_person(positions: int = 1, **kw) -> Person:
+    n = next(_seq)
+    kw.setdefault("honorific", "Ms")
+    kw.setdefault("name", f"Speaker {n}")
+    kw.setdefault("slug", f"speaker-{n}")
+    person = Person.objects.create(**_published(kw))
+    for i in range(positions):
+        Position.objects.create(person=person, title=f"Director {i}", organisation=make_organisation(), order=i)
+    return person
+
+
+def make_document(**kw) -> Document:
+    n = next(_seq)
+    kw.setdefault("title", f"Document {n}")
+    content = kw.pop("content", MINIMAL_PDF)
+    doc = Document(**kw)
+    doc.file.save(f"document-{n}.pdf", ContentFile(content), save=False)
+    doc.save()
+    return doc
+
+
+def make_release(**kw) -> PressRelease:
+    n = next(_seq)
+    kw.setdefault("headline", f"Release number {n}")
+    kw.setdefault("slug", f"release-{n}")
+    kw.setdefault("release_date", dt.date(2025, 6, 19))
+    kw.setdefault("dateline_place", "Hong Kong")
+    kw.setdefault("summary", f"Summary of release {n}.")
+    kw.setdefault("body", f"<p>Body of release {n}.</p>")
+    return PressRelease.objects.create(**_published(kw))
+
+
+def make_event(**kw) -> Event:
+    n = next(_seq)
+    kw.setdefault("title", f"Seminar {n}")
+    kw.setdefault("slug", f"seminar-{n}")
+    kw.setdefault("start_date", dt.date(2025, 6, 19))
+    kw.setdefault("time_zone", "Asia/Shanghai")
+    kw.setdefault("city", "Shanghai")
+    return Event.objects.create(**_published(kw))
+
+
+def make_mou(parties: int = 2, **kw) -> MoU:
+    n = next(_seq)
+    kw.setdefault("title", f"Memorandum {n}")
+    kw.setdefault("slug", f"memorandum-{n}")
+    kw.setdefault("signed_on", dt.date(2024, 10, 1))
+    mou = MoU.objects.create(**_published(kw))
+    for i in range(parties):
+        MoUParty.objects.create(mou=mou, organisation=make_organisation(), order=i)
+    return mou
+
+
+def make_study(**kw) -> Study:
+    n = next(_seq)
+    kw.setdefault("title", f"Study {n}")
+    kw.setdefault("slug", f"study-{n}")
+    kw.setdefault("publication_date", dt.date(2025, 6, 19))
+    return Study.objects.create(**_published(kw))
+
+
+def make_quote(release: PressRelease, person: Person, **kw) -> Quote:
+    kw.setdefault("text", "We will work together.")
+    return Quote.objects.create(release=release, person=person, **kw)
+
+
+def make_speaker(event: Event, person: Person, **kw) -> EventSpeaker:
+    kw.setdefault("role", EventSpeaker.Role.OPENING_REMARKS)
+    return EventSpeaker.objects.create(event=event, person=person, **kw)
+
+
+def make_staff(role: str, **kw) -> User:
+    """A staff user in the Editor or Publisher group (made by a migration)."""
+    n = next(_seq)
+    user = User.objects.create_user(
+        username=kw.pop("username", f"{role.lower()}{n}"),
+        password=kw.pop("password", "a long enough passphrase"),
+        is_staff=True,
+        **kw,
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return make_staff("Editor")
+
+
+@pytest.fixture
+def publisher(db) -> User:
+    return make_staff("Publisher")
