@@ -16,7 +16,21 @@ PROSE_EXTENSIONS = {
     "HardBreak": True,
 }
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "h2", "h3", "ul", "ol", "li", "blockquote", "a"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "h2",
+    "h3",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 

@@ -1,19 +1,310 @@
-"""Public pages of the media centre (being written)."""
+"""Public pages of the media centre: home, lists with filters, detail pages, downloads."""
 
-from django.http import Http404
+from django.conf import settings
+from django.db.models import F, Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from .forms import ListFilterForm
+from .models import (
+    Document,
+    Event,
+    EventSpeaker,
+    MoU,
+    MoUParty,
+    Person,
+    PressRelease,
+    Quote,
+    Study,
+)
+from .publishing_views import can_preview, detail_view, visible_object
 
-def _todo(request, **kwargs):
-    raise Http404
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "media_centre/home.html",
+        {
+            "releases": PressRelease.objects.published().for_list()[:6],
+            "events": Event.objects.published().upcoming().for_list()[:4],
+            "past_events": Event.objects.published().past().for_list()[:3],
+            "studies": Study.objects.published().for_list()[:3],
+        },
+    )
 
 
-home = release_detail = release_draft = event_detail = mou_detail = study_detail = _todo
-speaker_detail = download = _todo
+class FilteredList(ListView):
+    """A public list: published items only, filtered by a validated form, paginated."""
+
+    offered: tuple[str, ...] = ("year", "topic", "organisation")
+    date_field = ""
+    kinds = None
+    topic_lookup = "topics"
+    organisation_lookup = "organisations"
+    paginate_by = settings.MEDIA_CENTRE_PAGE_SIZE
+    http_method_names = ["get", "head"]
+
+    def public_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        base = self.public_queryset()
+        years = []
+        if "year" in self.offered:
+            published = base.model.objects.published()
+            years = [d.year for d in published.dates(self.date_field, "year", "DESC")]
+        self.form = ListFilterForm(
+            self.request.GET or None, offered=self.offered, years=years, kinds=self.kinds
+        )
+        if not self.form.is_bound:
+            return base
+        if not self.form.is_valid():
+            return base.none()
+        data = self.form.cleaned_data
+        if data.get("year"):
+            base = base.filter(**{f"{self.date_field}__year": data["year"]})
+        if data.get("topic"):
+            base = base.filter(**{self.topic_lookup: data["topic"]})
+        if data.get("organisation"):
+            base = base.filter(**{self.organisation_lookup: data["organisation"]}).distinct()
+        if data.get("kind"):
+            base = base.filter(kind=data["kind"])
+        return base
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter_form=self.form, filter_query=query.urlencode())
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        if self.form.is_bound and not self.form.is_valid():
+            # The list still renders, with the reason, but the address is not a real page.
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)
 
 
-class ReleaseList(ListView):
-    pass
+class ReleaseList(FilteredList):
+    template_name = "media_centre/release_list.html"
+    date_field = "release_date"
+
+    def public_queryset(self) -> QuerySet:
+        return PressRelease.objects.published().for_list()
 
 
-EventList = MoUList = StudyList = SpeakerList = ReleaseList
+class EventList(FilteredList):
+    template_name = "media_centre/event_list.html"
+    offered = ("year", "topic", "organisation", "kind")
+    date_field = "start_date"
+    kinds = Event.Kind.choices
+    organisation_lookup = "organisers"
+
+    def get(self, request, *args, **kwargs):
+        self.when = request.GET.get("when", "upcoming")
+        if self.when not in ("upcoming", "past"):
+            raise Http404(_("Choose upcoming or past events."))
+        return super().get(request, *args, **kwargs)
+
+    def public_queryset(self) -> QuerySet:
+        events = Event.objects.published().for_list()
+        return events.upcoming() if self.when == "upcoming" else events.past()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for name in ("page", "when"):
+            query.pop(name, None)
+        context.update(when=self.when, tab_query=query.urlencode())
+        return context
+
+
+class MoUList(FilteredList):
+    template_name = "media_centre/mou_list.html"
+    date_field = "signed_on"
+    organisation_lookup = "parties__organisation"
+
+    def public_queryset(self) -> QuerySet:
+        return MoU.objects.published().for_list()
+
+
+class StudyList(FilteredList):
+    template_name = "media_centre/study_list.html"
+    offered = ("year", "topic", "organisation", "kind")
+    date_field = "publication_date"
+    kinds = Study.Kind.choices
+    organisation_lookup = "author_organisations"
+
+    def public_queryset(self) -> QuerySet:
+        return Study.objects.published().for_list()
+
+
+class SpeakerList(FilteredList):
+    template_name = "media_centre/speaker_list.html"
+    offered = ("organisation",)
+    organisation_lookup = "positions__organisation"
+    paginate_by = 24
+
+    def public_queryset(self) -> QuerySet:
+        return Person.objects.published().with_positions()
+
+
+def _published_releases():
+    # Not for_list(): a prefetch matches rows by their foreign key, which only() would defer.
+    return PressRelease.objects.published().defer("body", "summary")
+
+
+@detail_view
+@require_safe
+def release_detail(
+    request: HttpRequest, year: int, month: str, day: str, slug: str
+) -> HttpResponse:
+    if not (month.isdigit() and day.isdigit()):
+        raise Http404
+    release = visible_object(
+        request,
+        PressRelease.objects.for_detail(),
+        release_date__year=year,
+        release_date__month=int(month),
+        release_date__day=int(day),
+        slug=slug,
+    )
+    if release.get_absolute_url() != request.path:  # e.g. /2025/6/19/ instead of /2025/06/19/
+        return redirect(release, permanent=True)
+    return _render_release(request, release)
+
+
+@detail_view
+@require_safe
+def release_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff preview of a release that has no date yet, and so no public address."""
+    if not can_preview(request, PressRelease):
+        raise Http404
+    release = visible_object(request, PressRelease.objects.for_detail(), pk=pk)
+    if release.release_date is not None:
+        return redirect(release)
+    return _render_release(request, release)
+
+
+def _render_release(request: HttpRequest, release: PressRelease) -> HttpResponse:
+    return render(
+        request, "media_centre/release_detail.html", {"release": release, "item": release}
+    )
+
+
+@detail_view
+@require_safe
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = visible_object(
+        request,
+        Event.objects.for_detail().prefetch_related(
+            Prefetch("releases", queryset=_published_releases(), to_attr="public_releases"),
+            Prefetch(
+                "studies_launched", queryset=Study.objects.published(), to_attr="public_studies"
+            ),
+            Prefetch(
+                "side_events", queryset=Event.objects.published(), to_attr="public_side_events"
+            ),
+        ),
+        slug=slug,
+    )
+    return render(request, "media_centre/event_detail.html", {"event": event, "item": event})
+
+
+@detail_view
+@require_safe
+def mou_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    mou = visible_object(
+        request,
+        MoU.objects.select_related("document").prefetch_related(
+            Prefetch(
+                "parties", queryset=MoUParty.objects.select_related("organisation", "signatory")
+            ),
+            "topics",
+            Prefetch("events", queryset=Event.objects.published(), to_attr="public_events"),
+            Prefetch("studies", queryset=Study.objects.published(), to_attr="public_studies"),
+            Prefetch("releases", queryset=_published_releases(), to_attr="public_releases"),
+        ),
+        slug=slug,
+    )
+    return render(request, "media_centre/mou_detail.html", {"mou": mou, "item": mou})
+
+
+@detail_view
+@require_safe
+def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    study = visible_object(
+        request,
+        Study.objects.select_related("launch_event", "mou").prefetch_related(
+            "author_organisations",
+            Prefetch(
+                "author_people", queryset=Person.objects.published(), to_attr="public_authors"
+            ),
+            "topics",
+            "files",
+            Prefetch("releases", queryset=_published_releases(), to_attr="public_releases"),
+        ),
+        slug=slug,
+    )
+    return render(request, "media_centre/study_detail.html", {"study": study, "item": study})
+
+
+@detail_view
+@require_safe
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = visible_object(
+        request,
+        Person.objects.with_positions().prefetch_related(
+            Prefetch(
+                "event_roles",
+                queryset=EventSpeaker.objects.filter(event__in=Event.objects.published())
+                .select_related("event")
+                .order_by("-event__start_date"),
+                to_attr="public_event_roles",
+            ),
+            Prefetch(
+                "quotes",
+                queryset=Quote.objects.filter(release__in=PressRelease.objects.published())
+                .select_related("release")
+                .order_by("-release__release_date"),
+                to_attr="public_quotes",
+            ),
+            Prefetch("studies", queryset=Study.objects.published(), to_attr="public_studies"),
+        ),
+        slug=slug,
+    )
+    return render(request, "media_centre/speaker_detail.html", {"person": person, "item": person})
+
+
+@require_safe
+def download(request: HttpRequest, pk: int, file_name: str) -> HttpResponse:
+    """A document at its stable address: public only when attached to something published."""
+    documents = (
+        Document.objects.all() if can_preview(request, Document) else Document.objects.public()
+    )
+    try:
+        document = documents.get(pk=pk)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    if file_name != document.file_name:
+        return redirect(document, permanent=True)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=document.media_type or "application/octet-stream",
+        as_attachment=document.media_type != "application/pdf",
+        filename=document.file_name,
+    )
+    response["ETag"] = f'"{document.sha256}"'
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.method == "GET":
+        Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+    return response

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "media_centre.context_processors.site",
             ],
         },
     },
@@ -159,3 +160,4 @@ LOGGING = {
 
 # App settings.
 MEDIA_CENTRE_PAGE_SIZE = env.int("MEDIA_CENTRE_PAGE_SIZE", default=12)
+MEDIA_CENTRE_SITE_NAME = env.str("MEDIA_CENTRE_SITE_NAME", default="Newsroom")

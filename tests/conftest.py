@@ -71,7 +71,9 @@ def make_person(positions: int = 1, **kw) -> Person:
     kw.setdefault("slug", f"speaker-{n}")
     person = Person.objects.create(**_published(kw))
     for i in range(positions):
-        Position.objects.create(person=person, title=f"Director {i}", organisation=make_organisation(), order=i)
+        Position.objects.create(
+            person=person, title=f"Director {i}", organisation=make_organisation(), order=i
+        )
     return person
 
 
@@ -79,8 +81,7 @@ def make_document(**kw) -> Document:
     n = next(_seq)
     kw.setdefault("title", f"Document {n}")
     content = kw.pop("content", MINIMAL_PDF)
-    doc = Document(**kw)
-    doc.file.save(f"document-{n}.pdf", ContentFile(content), save=False)
+    doc = Document(file=ContentFile(content, name=f"document-{n}.pdf"), **kw)
     doc.save()
     return doc
 

@@ -47,7 +47,9 @@ class Document(models.Model):
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     file_name = models.CharField(
-        _("download name"), max_length=200, editable=False,
+        _("download name"),
+        max_length=200,
+        editable=False,
         help_text=_("The name the file is saved under on a visitor's device."),
     )
     media_type = models.CharField(_("media type"), max_length=120, editable=False)
@@ -73,10 +75,12 @@ class Document(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return MEDIA_TYPE_LABELS.get(self.media_type, PurePath(self.file_name).suffix.lstrip(".").upper())
+        return MEDIA_TYPE_LABELS.get(
+            self.media_type, PurePath(self.file_name).suffix.lstrip(".").upper()
+        )
 
     def save(self, *args, **kwargs):
-        if self.file and not getattr(self.file, "_committed", True):
+        if self.file and (not self.sha256 or not getattr(self.file, "_committed", True)):
             self._read_file_facts()
         extension = PurePath(self.file.name).suffix.lower() if self.file else ""
         self.file_name = (slugify(self.title, allow_unicode=True) or "document")[:180] + extension

@@ -14,11 +14,13 @@ from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
 
 
-
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            _("“%(value)s” is not a time zone; use a name such as Asia/Hong_Kong or Asia/Shanghai."),
+            _(
+                "“%(value)s” is not a time zone; "
+                "use a name such as Asia/Hong_Kong or Asia/Shanghai."
+            ),
             params={"value": value},
         )
 
@@ -77,36 +79,62 @@ class Event(Publishable):
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SEMINAR)
     event_status = models.CharField(
-        _("event status"), max_length=20, choices=EventStatus, default=EventStatus.AS_PLANNED,
-        help_text=_("Upcoming or past follows from the dates; mark here a cancellation or postponement."),
+        _("event status"),
+        max_length=20,
+        choices=EventStatus,
+        default=EventStatus.AS_PLANNED,
+        help_text=_(
+            "Upcoming or past follows from the dates; mark here a cancellation or postponement."
+        ),
     )
     summary = models.TextField(_("summary"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     start_time = models.TimeField(
-        _("start time"), null=True, blank=True, help_text=_("Leave empty when the time is not announced.")
+        _("start time"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the time is not announced."),
     )
-    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day event."))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day event.")
+    )
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Hong_Kong", validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        default="Asia/Hong_Kong",
+        validators=[validate_time_zone],
         help_text=_("Where the event takes place, e.g. Asia/Shanghai; times are shown in it."),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     part_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="side_events",
-        verbose_name=_("part of event"), help_text=_("The larger event this one is held within, if we list it."),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="side_events",
+        verbose_name=_("part of event"),
+        help_text=_("The larger event this one is held within, if we list it."),
     )
     occasion = models.CharField(
-        _("held during"), max_length=200, blank=True,
+        _("held during"),
+        max_length=200,
+        blank=True,
         help_text=_("The host event by name when we do not list it, e.g. “Lujiazui Forum 2025”."),
     )
     organisers = models.ManyToManyField(
         Organisation, related_name="events", blank=True, verbose_name=_("organisers")
     )
-    topics = models.ManyToManyField(Topic, related_name="events", blank=True, verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        Topic, related_name="events", blank=True, verbose_name=_("topics")
+    )
     mou = models.ForeignKey(
-        "MoU", on_delete=models.SET_NULL, null=True, blank=True, related_name="events",
+        "MoU",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
         verbose_name=_("carried out under MoU"),
     )
     registration_url = models.URLField(_("registration link"), blank=True)
@@ -125,11 +153,17 @@ class Event(Publishable):
                 condition=Q(end_date__isnull=True)
                 | Q(end_date__gt=models.F("start_date"))
                 | Q(end_date=models.F("start_date"))
-                & (Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time"))),
+                & (
+                    Q(start_time__isnull=True)
+                    | Q(end_time__isnull=True)
+                    | Q(end_time__gt=models.F("start_time"))
+                ),
                 name="event_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(end_date__isnull=False) | Q(start_time__isnull=False),
+                condition=Q(end_time__isnull=True)
+                | Q(end_date__isnull=False)
+                | Q(start_time__isnull=False),
                 name="event_end_time_needs_start",
             ),
         ]
@@ -143,6 +177,17 @@ class Event(Publishable):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def utc_offset_label(self) -> str:
+        """E.g. “UTC+08:00”, on the event's first day (daylight saving included)."""
+        import datetime as dt
+
+        day = self.start_date or timezone.localdate()
+        offset = dt.datetime.combine(day, self.start_time or dt.time(12), self.tz).utcoffset()
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
     @property
     def is_upcoming(self) -> bool:
@@ -169,10 +214,17 @@ class Event(Publishable):
         if self.end_date and self.start_date:
             if self.end_date < self.start_date or (
                 self.end_date == self.start_date
-                and self.start_time and self.end_time and self.end_time <= self.start_time
+                and self.start_time
+                and self.end_time
+                and self.end_time <= self.start_time
             ):
                 raise ValidationError({"end_date": _("An event must end after it starts.")})
-        if self.end_date is None and self.start_time and self.end_time and self.end_time <= self.start_time:
+        if (
+            self.end_date is None
+            and self.start_time
+            and self.end_time
+            and self.end_time <= self.start_time
+        ):
             raise ValidationError({"end_time": _("An event must end after it starts.")})
         if self.part_of_id and self.part_of_id == self.pk:
             raise ValidationError({"part_of": _("An event cannot be part of itself.")})
@@ -192,7 +244,9 @@ class EventSession(models.Model):
         verbose_name_plural = _("programme")
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
                 name="session_ends_after_start",
             )
         ]
@@ -225,7 +279,11 @@ class EventSpeaker(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     session = models.ForeignKey(
-        EventSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="speakers",
+        EventSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speakers",
         verbose_name=_("session"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -235,7 +293,9 @@ class EventSpeaker(models.Model):
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
         constraints = [
-            models.UniqueConstraint(fields=["event", "person", "role"], name="event_speaker_unique_role")
+            models.UniqueConstraint(
+                fields=["event", "person", "role"], name="event_speaker_unique_role"
+            )
         ]
 
     def __str__(self) -> str:

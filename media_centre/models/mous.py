@@ -28,17 +28,27 @@ class MoU(Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     signed_on = models.DateField(
-        _("signed on"), null=True, blank=True,
-        help_text=_("If only the month or year is known, pick its first day and set the precision."),
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "If only the month or year is known, pick its first day and set the precision."
+        ),
     )
     signed_on_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
     signed_place = models.CharField(_("signed at"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    topics = models.ManyToManyField(Topic, related_name="mous", blank=True, verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        Topic, related_name="mous", blank=True, verbose_name=_("topics")
+    )
     document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="mous",
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mous",
         verbose_name=_("the MoU document"),
     )
 
@@ -62,7 +72,9 @@ class MoU(Publishable):
     def signed_on_display(self) -> str:
         if not self.signed_on:
             return ""
-        fmt = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}[self.signed_on_precision]
+        fmt = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}[
+            self.signed_on_precision
+        ]
         return date_format(self.signed_on, fmt)
 
     def save(self, *args, **kwargs):
@@ -74,10 +86,17 @@ class MoU(Publishable):
 class MoUParty(models.Model):
     mou = models.ForeignKey(MoU, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="mou_parties", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="mou_parties",
+        verbose_name=_("organisation"),
     )
     signatory = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="mous_signed",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mous_signed",
         verbose_name=_("signed by"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)

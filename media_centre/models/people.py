@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .publishing import Publishable
+from .publishing import Publishable, PublishableQuerySet
 
 
 class Organisation(models.Model):
@@ -29,7 +29,9 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     logo_alt = models.CharField(
-        _("logo text alternative"), max_length=200, blank=True,
+        _("logo text alternative"),
+        max_length=200,
+        blank=True,
         help_text=_("What the logo says, for people who cannot see it."),
     )
 
@@ -66,24 +68,27 @@ class Topic(models.Model):
         return reverse("media_centre:release-list") + f"?topic={self.slug}"
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(PublishableQuerySet):
     def with_positions(self):
         return self.prefetch_related(
-            models.Prefetch(
-                "positions", queryset=Position.objects.select_related("organisation")
-            )
+            models.Prefetch("positions", queryset=Position.objects.select_related("organisation"))
         )
 
 
 class Person(Publishable):
     honorific = models.CharField(
-        _("honorific"), max_length=20, blank=True, help_text=_("As the person is addressed: Mr, Ms, Dr, Prof.")
+        _("honorific"),
+        max_length=20,
+        blank=True,
+        help_text=_("As the person is addressed: Mr, Ms, Dr, Prof."),
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
     photo_alt = models.CharField(
-        _("photo text alternative"), max_length=200, blank=True,
+        _("photo text alternative"),
+        max_length=200,
+        blank=True,
         help_text=_("Describe the photo for people who cannot see it. Required with a photo."),
     )
     bio = models.TextField(_("short biography"), blank=True)
@@ -113,7 +118,9 @@ class Person(Publishable):
         from django.core.exceptions import ValidationError
 
         if self.photo and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": _("Describe the photo: every image shown needs a text alternative.")})
+            raise ValidationError(
+                {"photo_alt": _("Describe the photo: every image shown needs a text alternative.")}
+            )
 
 
 class Position(models.Model):
@@ -127,8 +134,12 @@ class Position(models.Model):
         ),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="positions",
-        null=True, blank=True, verbose_name=_("organisation"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
         help_text=_("The organisation the title belongs to, when it is one we list."),
     )
     start_date = models.DateField(_("from"), null=True, blank=True)
@@ -141,7 +152,9 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="position_ends_after_start",
             )
         ]

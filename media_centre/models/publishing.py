@@ -23,9 +23,8 @@ class State(models.TextChoices):
 
 
 def _published_q(now) -> Q:
-    return (
-        Q(status=Status.PUBLISHED, publish_at__lte=now)
-        & (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+    return Q(status=Status.PUBLISHED, publish_at__lte=now) & (
+        Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
     )
 
 
@@ -53,8 +52,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(
             {
                 State.DRAFT: Q(status=Status.DRAFT)
-                | Q(status=Status.WITHDRAWN)
-                & (Q(publish_at__isnull=True) | Q(publish_at__gt=now)),
+                | Q(status=Status.WITHDRAWN) & (Q(publish_at__isnull=True) | Q(publish_at__gt=now)),
                 State.SCHEDULED: _scheduled_q(now),
                 State.PUBLISHED: _published_q(now),
                 State.WITHDRAWN: _gone_q(now),

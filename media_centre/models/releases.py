@@ -33,12 +33,21 @@ class MediaContact(models.Model):
 class PressReleaseQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.only(
-            "pk", "headline", "slug", "release_date", "summary", "dateline_place",
-            "status", "publish_at", "unpublish_at",
+            "pk",
+            "headline",
+            "slug",
+            "release_date",
+            "summary",
+            "dateline_place",
+            "status",
+            "publish_at",
+            "unpublish_at",
         )
 
     def for_detail(self):
-        return self.select_related("event", "mou", "study", "pdf", "media_contact").prefetch_related(
+        return self.select_related(
+            "event", "mou", "study", "pdf", "media_contact"
+        ).prefetch_related(
             "topics",
             "organisations",
             "attachments",
@@ -60,48 +69,86 @@ def _positions():
 class PressRelease(Publishable):
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(
-        _("slug"), max_length=120, blank=True,
+        _("slug"),
+        max_length=120,
+        blank=True,
         help_text=_("The last part of the address. Made from the headline if left empty."),
     )
     dateline_place = models.CharField(
-        _("dateline place"), max_length=100, blank=True, help_text=_("Where the release is issued, e.g. Hong Kong.")
+        _("dateline place"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the release is issued, e.g. Hong Kong."),
     )
     release_date = models.DateField(_("release date"), null=True, blank=True, db_index=True)
     summary = models.TextField(
-        _("summary"), blank=True, help_text=_("One or two sentences for lists, feeds and search results.")
+        _("summary"),
+        blank=True,
+        help_text=_("One or two sentences for lists, feeds and search results."),
     )
     body = ProseEditorField(
-        _("body"), extensions=PROSE_EXTENSIONS, sanitize=True, blank=True,
+        _("body"),
+        extensions=PROSE_EXTENSIONS,
+        sanitize=True,
+        blank=True,
         help_text=_("The text of the release after the dateline."),
     )
-    topics = models.ManyToManyField(Topic, related_name="releases", blank=True, verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        Topic, related_name="releases", blank=True, verbose_name=_("topics")
+    )
     organisations = models.ManyToManyField(
-        Organisation, related_name="releases", blank=True, verbose_name=_("organisations"),
+        Organisation,
+        related_name="releases",
+        blank=True,
+        verbose_name=_("organisations"),
         help_text=_("The organisations issuing or named in the release."),
     )
     hero_image = models.ImageField(_("image"), upload_to="releases/", blank=True)
     hero_image_alt = models.CharField(_("image text alternative"), max_length=200, blank=True)
     event = models.ForeignKey(
-        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="releases",
+        "Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
         verbose_name=_("event"),
     )
     mou = models.ForeignKey(
-        "MoU", on_delete=models.SET_NULL, null=True, blank=True, related_name="releases",
+        "MoU",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
         verbose_name=_("MoU"),
     )
     study = models.ForeignKey(
-        "Study", on_delete=models.SET_NULL, null=True, blank=True, related_name="releases",
+        "Study",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
         verbose_name=_("study"),
     )
     pdf = models.ForeignKey(
-        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="release_pdf_of",
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="release_pdf_of",
         verbose_name=_("the release as PDF"),
     )
     attachments = models.ManyToManyField(
-        Document, related_name="release_attachments", blank=True, verbose_name=_("other attachments")
+        Document,
+        related_name="release_attachments",
+        blank=True,
+        verbose_name=_("other attachments"),
     )
     media_contact = models.ForeignKey(
-        MediaContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="releases",
+        MediaContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
         verbose_name=_("media contact"),
     )
 
@@ -112,10 +159,14 @@ class PressRelease(Publishable):
         ordering = ["-release_date", "-publish_at", "-pk"]
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")
-        permissions = [("publish_pressrelease", _("Can publish, schedule and withdraw press releases"))]
+        permissions = [
+            ("publish_pressrelease", _("Can publish, schedule and withdraw press releases"))
+        ]
         constraints = [
             *Publishable.publishing_constraints("pressrelease"),
-            models.UniqueConstraint(fields=["release_date", "slug"], name="pressrelease_unique_slug_per_date"),
+            models.UniqueConstraint(
+                fields=["release_date", "slug"], name="pressrelease_unique_slug_per_date"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,18 +193,32 @@ class PressRelease(Publishable):
     def clean(self) -> None:
         super().clean()
         if self.hero_image and not self.hero_image_alt.strip():
-            raise ValidationError({"hero_image_alt": _("Describe the image: every image shown needs a text alternative.")})
+            raise ValidationError(
+                {
+                    "hero_image_alt": _(
+                        "Describe the image: every image shown needs a text alternative."
+                    )
+                }
+            )
         if self.slug and self.release_date:
-            clash = PressRelease.objects.filter(release_date=self.release_date, slug=self.slug).exclude(pk=self.pk)
+            clash = PressRelease.objects.filter(
+                release_date=self.release_date, slug=self.slug
+            ).exclude(pk=self.pk)
             if clash.exists():
                 raise ValidationError(
-                    {"slug": _("Another release of the same date has this slug; change one of them.")}
+                    {
+                        "slug": _(
+                            "Another release of the same date has this slug; change one of them."
+                        )
+                    }
                 )
 
 
 class Quote(models.Model):
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="quotes")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("person")
+    )
     text = models.TextField(_("quote"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

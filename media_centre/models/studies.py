@@ -33,19 +33,34 @@ class Study(Publishable):
     author_people = models.ManyToManyField(
         Person, related_name="studies", blank=True, verbose_name=_("authors")
     )
-    topics = models.ManyToManyField(Topic, related_name="studies", blank=True, verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        Topic, related_name="studies", blank=True, verbose_name=_("topics")
+    )
     cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
-    cover_image_alt = models.CharField(_("cover image text alternative"), max_length=200, blank=True)
+    cover_image_alt = models.CharField(
+        _("cover image text alternative"), max_length=200, blank=True
+    )
     files = models.ManyToManyField(
-        Document, related_name="studies", blank=True, verbose_name=_("files"),
+        Document,
+        related_name="studies",
+        blank=True,
+        verbose_name=_("files"),
         help_text=_("One file per language."),
     )
     launch_event = models.ForeignKey(
-        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="studies_launched",
+        "Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="studies_launched",
         verbose_name=_("launched at"),
     )
     mou = models.ForeignKey(
-        "MoU", on_delete=models.SET_NULL, null=True, blank=True, related_name="studies",
+        "MoU",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="studies",
         verbose_name=_("carried out under MoU"),
     )
 
@@ -75,4 +90,10 @@ class Study(Publishable):
         from django.core.exceptions import ValidationError
 
         if self.cover_image and not self.cover_image_alt.strip():
-            raise ValidationError({"cover_image_alt": _("Describe the cover: every image shown needs a text alternative.")})
+            raise ValidationError(
+                {
+                    "cover_image_alt": _(
+                        "Describe the cover: every image shown needs a text alternative."
+                    )
+                }
+            )

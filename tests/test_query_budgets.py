@@ -1,0 +1,130 @@
+"""Every public page makes a small, constant number of queries, whatever the amount of content."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from media_centre.models import EventSpeaker
+
+from .conftest import (
+    make_document,
+    make_event,
+    make_mou,
+    make_organisation,
+    make_person,
+    make_quote,
+    make_release,
+    make_speaker,
+    make_study,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+BUDGETS = {
+    "home": 5,
+    "release-list": 5,
+    "release-list-filtered": 7,
+    "event-list": 6,
+    "past-event-list": 6,
+    "mou-list": 6,
+    "study-list": 6,
+    "speaker-list": 4,
+    "release": 6,
+    "event": 9,
+    "mou": 6,
+    "study": 6,
+    "speaker": 5,
+    "download": 2,
+}
+
+
+class Site:
+    """A central release, event, MoU, study and speaker, with `n` of everything around them."""
+
+    def __init__(self):
+        self.topic = make_topic()
+        self.organisation = make_organisation()
+        self.mou = make_mou()
+        self.event = make_event(mou=self.mou, start_date=dt.date(2025, 6, 19))
+        self.study = make_study(launch_event=self.event, mou=self.mou)
+        self.person = make_person()
+        self.document = make_document()
+        self.release = make_release(
+            event=self.event, mou=self.mou, study=self.study, pdf=self.document
+        )
+        self.n = 0
+
+    def grow(self, n: int) -> None:
+        for i in range(self.n, n):
+            day = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+            release = make_release(
+                release_date=day, event=self.event, mou=self.mou, study=self.study
+            )
+            release.topics.add(self.topic)
+            release.organisations.add(self.organisation)
+            self.release.topics.add(make_topic())
+            self.release.organisations.add(make_organisation())
+            self.release.attachments.add(make_document())
+            speaker = make_person(positions=2)
+            make_quote(self.release, speaker, order=i)
+            make_quote(release, self.person)
+            make_speaker(self.event, speaker, role=EventSpeaker.Role.PANELLIST, order=i)
+            event = make_event(start_date=day, mou=self.mou, part_of=self.event)
+            event.organisers.add(self.organisation, make_organisation())
+            make_speaker(event, self.person)
+            upcoming = make_event(start_date=dt.date.today() + dt.timedelta(days=i + 1))
+            upcoming.organisers.add(make_organisation())
+            study = make_study(publication_date=day, mou=self.mou, launch_event=self.event)
+            study.author_organisations.add(self.organisation, make_organisation())
+            study.author_people.add(self.person)
+            study.topics.add(self.topic)
+            self.study.files.add(make_document())
+            self.study.author_organisations.add(make_organisation())
+            self.mou.topics.add(make_topic())
+            make_mou(signed_on=day)
+        self.n = n
+
+    def urls(self) -> dict[str, str]:
+        return {
+            "home": reverse("media_centre:home"),
+            "release-list": reverse("media_centre:release-list"),
+            "release-list-filtered": reverse("media_centre:release-list")
+            + f"?year=2020&topic={self.topic.slug}&organisation={self.organisation.slug}",
+            "event-list": reverse("media_centre:event-list"),
+            "past-event-list": reverse("media_centre:event-list") + "?when=past",
+            "mou-list": reverse("media_centre:mou-list"),
+            "study-list": reverse("media_centre:study-list"),
+            "speaker-list": reverse("media_centre:speaker-list"),
+            "release": self.release.get_absolute_url(),
+            "event": self.event.get_absolute_url(),
+            "mou": self.mou.get_absolute_url(),
+            "study": self.study.get_absolute_url(),
+            "speaker": self.person.get_absolute_url(),
+            "download": self.document.get_absolute_url(),
+        }
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_every_public_page_keeps_its_budget_with_3_or_300_items(
+    client, django_assert_max_num_queries
+):
+    site = Site()
+    site.grow(3)
+    small = {}
+    for name, url in site.urls().items():
+        with django_assert_max_num_queries(BUDGETS[name]):
+            small[name] = count_queries(client, url)
+    site.grow(300)
+    for name, url in site.urls().items():
+        with django_assert_max_num_queries(BUDGETS[name]):
+            assert count_queries(client, url) == small[name], name
