@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 # A local secret for development, made once and never committed.
-.env:
+.env: $(VENV)/.installed
 	@$(PY) -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
 	@echo "Wrote .env with a fresh development secret."
 

@@ -166,6 +166,13 @@ class Event(Publishable):
                 | Q(start_time__isnull=False),
                 name="event_end_time_needs_start",
             ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=False)
+                | Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
+                name="event_one_day_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
