@@ -159,12 +159,14 @@ class Event(Publishable):
                     | Q(end_time__gt=models.F("start_time"))
                 ),
                 name="event_ends_after_start",
+                violation_error_message=_("An event must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True)
                 | Q(end_date__isnull=False)
                 | Q(start_time__isnull=False),
                 name="event_end_time_needs_start",
+                violation_error_message=_("Give the start time too, or leave both times empty."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=False)
@@ -172,6 +174,7 @@ class Event(Publishable):
                 | Q(end_time__isnull=True)
                 | Q(end_time__gt=models.F("start_time")),
                 name="event_one_day_ends_after_start",
+                violation_error_message=_("An event must end after it starts."),
             ),
         ]
 
@@ -216,25 +219,24 @@ class Event(Publishable):
             self.slug = unique_slug(self, self.title)
         super().save(*args, **kwargs)
 
-    def clean(self) -> None:
-        super().clean()
-        if self.end_date and self.start_date:
+    def content_errors(self) -> dict[str, list[str]]:
+        errors = super().content_errors()
+        if self.start_date and self.end_date:
             if self.end_date < self.start_date or (
                 self.end_date == self.start_date
                 and self.start_time
                 and self.end_time
                 and self.end_time <= self.start_time
             ):
-                raise ValidationError({"end_date": _("An event must end after it starts.")})
-        if (
-            self.end_date is None
-            and self.start_time
-            and self.end_time
-            and self.end_time <= self.start_time
-        ):
-            raise ValidationError({"end_time": _("An event must end after it starts.")})
+                errors["end_date"] = [_("An event must end after it starts.")]
+        if self.end_date is None and self.start_time and self.end_time:
+            if self.end_time <= self.start_time:
+                errors["end_time"] = [_("An event must end after it starts.")]
+        if self.end_time and not self.start_time and not self.end_date:
+            errors["start_time"] = [_("Give the start time too, or leave both times empty.")]
         if self.part_of_id and self.part_of_id == self.pk:
-            raise ValidationError({"part_of": _("An event cannot be part of itself.")})
+            errors["part_of"] = [_("An event cannot be part of itself.")]
+        return errors
 
 
 class EventSession(models.Model):
@@ -255,6 +257,7 @@ class EventSession(models.Model):
                 | Q(end_time__isnull=True)
                 | Q(end_time__gt=models.F("start_time")),
                 name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
             )
         ]
 
@@ -301,12 +304,18 @@ class EventSpeaker(models.Model):
         verbose_name_plural = _("speakers")
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "person", "role"], name="event_speaker_unique_role"
+                fields=["event", "person", "role"],
+                name="event_speaker_unique_role",
+                violation_error_message=_("This person already has this role at the event."),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.session_id and self.event_id and self.session.event_id != self.event_id:
+            raise ValidationError({"session": _("Choose a session of this event.")})
 
     def get_absolute_url(self) -> str:
         return self.event.get_absolute_url()

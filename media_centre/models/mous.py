@@ -106,7 +106,11 @@ class MoUParty(models.Model):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         constraints = [
-            models.UniqueConstraint(fields=["mou", "organisation"], name="mou_party_unique")
+            models.UniqueConstraint(
+                fields=["mou", "organisation"],
+                name="mou_party_unique",
+                violation_error_message=_("This organisation is already a party."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Organisations, the people who speak for them, their positions, and topics."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .publishing import Publishable, PublishableQuerySet
+from .slugs import unique_slug
 
 
 class Organisation(models.Model):
@@ -42,6 +44,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.logo and not self.logo_alt.strip():
+            raise ValidationError(
+                {"logo_alt": _("Say what the logo shows: every image needs a text alternative.")}
+            )
 
     @property
     def display_name(self) -> str:
@@ -83,7 +91,7 @@ class Person(Publishable):
         help_text=_("As the person is addressed: Mr, Ms, Dr, Prof."),
     )
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
     photo_alt = models.CharField(
         _("photo text alternative"),
@@ -95,6 +103,7 @@ class Person(Publishable):
 
     objects = PersonQuerySet.as_manager()
     required_to_publish = ("name",)
+    image_alternatives = (("photo", "photo_alt"),)
 
     class Meta:
         ordering = ["name"]
@@ -113,14 +122,10 @@ class Person(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("media_centre:speaker-detail", kwargs={"slug": self.slug})
 
-    def clean(self) -> None:
-        super().clean()
-        from django.core.exceptions import ValidationError
-
-        if self.photo and not self.photo_alt.strip():
-            raise ValidationError(
-                {"photo_alt": _("Describe the photo: every image shown needs a text alternative.")}
-            )
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
 
 
 class Position(models.Model):
@@ -156,6 +161,7 @@ class Position(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="position_ends_after_start",
+                violation_error_message=_("A position cannot end before it starts."),
             )
         ]
 
@@ -169,7 +175,5 @@ class Position(models.Model):
         return self.end_date is None or self.end_date >= timezone.localdate()
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("A position cannot end before it starts.")})

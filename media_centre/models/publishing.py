@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Publish at the time below")
+    PUBLISHED = "published", _("Published (from the publication time)")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -98,6 +98,8 @@ class Publishable(models.Model):
 
     # Fields (besides the publishing fields) that must be filled before publishing.
     required_to_publish: tuple[str, ...] = ()
+    # (image field, its text alternative): an image shown must say what it shows.
+    image_alternatives: tuple[tuple[str, str], ...] = ()
 
     class Meta:
         abstract = True
@@ -108,12 +110,16 @@ class Publishable(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.PUBLISHED) | Q(publish_at__isnull=False),
                 name=f"{prefix}_published_has_time",
+                violation_error_message=_("A published item needs a publication time."),
             ),
             models.CheckConstraint(
                 condition=Q(unpublish_at__isnull=True)
                 | Q(publish_at__isnull=True)
                 | Q(unpublish_at__gt=models.F("publish_at")),
                 name=f"{prefix}_unpublish_after_publish",
+                violation_error_message=_(
+                    "The withdrawal time must come after the publication time."
+                ),
             ),
         ]
 
@@ -144,9 +150,20 @@ class Publishable(models.Model):
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
 
+    def content_errors(self) -> dict[str, list[str]]:
+        """Problems of the item's own content; subclasses add theirs, all reported at once."""
+        return {}
+
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[str]] = {}
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()  # "leave empty to publish now", before constraints
+        errors = self.content_errors()
+        for image, alternative in self.image_alternatives:
+            if getattr(self, image) and not getattr(self, alternative).strip():
+                errors.setdefault(alternative, []).append(
+                    _("Say what the image shows: every image on a page needs a text alternative.")
+                )
         if self.status == Status.PUBLISHED:
             for name in self.required_to_publish:
                 value = getattr(self, name)

@@ -1,6 +1,5 @@
 """Press releases, the quotes they carry, and the media contact for journalists."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +153,7 @@ class PressRelease(Publishable):
 
     objects = PressReleaseQuerySet.as_manager()
     required_to_publish = ("headline", "release_date", "summary", "body")
+    image_alternatives = (("hero_image", "hero_image_alt"),)
 
     class Meta:
         ordering = ["-release_date", "-publish_at", "-pk"]
@@ -165,7 +165,11 @@ class PressRelease(Publishable):
         constraints = [
             *Publishable.publishing_constraints("pressrelease"),
             models.UniqueConstraint(
-                fields=["release_date", "slug"], name="pressrelease_unique_slug_per_date"
+                fields=["release_date", "slug"],
+                name="pressrelease_unique_slug_per_date",
+                violation_error_message=_(
+                    "Another release of the same date has this slug; change one of them."
+                ),
             ),
         ]
 
@@ -189,29 +193,6 @@ class PressRelease(Publishable):
         if not self.slug:
             self.slug = unique_slug(self, self.headline, release_date=self.release_date)
         super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
-        if self.hero_image and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {
-                    "hero_image_alt": _(
-                        "Describe the image: every image shown needs a text alternative."
-                    )
-                }
-            )
-        if self.slug and self.release_date:
-            clash = PressRelease.objects.filter(
-                release_date=self.release_date, slug=self.slug
-            ).exclude(pk=self.pk)
-            if clash.exists():
-                raise ValidationError(
-                    {
-                        "slug": _(
-                            "Another release of the same date has this slug; change one of them."
-                        )
-                    }
-                )
 
 
 class Quote(models.Model):

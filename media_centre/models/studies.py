@@ -66,6 +66,7 @@ class Study(Publishable):
 
     objects = StudyQuerySet.as_manager()
     required_to_publish = ("title", "publication_date")
+    image_alternatives = (("cover_image", "cover_image_alt"),)
 
     class Meta:
         ordering = ["-publication_date", "-pk"]
@@ -84,16 +85,3 @@ class Study(Publishable):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
         super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
-        from django.core.exceptions import ValidationError
-
-        if self.cover_image and not self.cover_image_alt.strip():
-            raise ValidationError(
-                {
-                    "cover_image_alt": _(
-                        "Describe the cover: every image shown needs a text alternative."
-                    )
-                }
-            )

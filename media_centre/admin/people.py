@@ -1,0 +1,55 @@
+"""Organisations, topics and people (with their positions) on the desk."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Organisation, Person, Position, Topic
+from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "city"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "short_name", "slug", "kind", "city", "website", "logo", "logo_alt"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fields = ["title", "organisation", "start_date", "end_date", "order"]
+    autocomplete_fields = ["organisation"]
+    extra = 1
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ["__str__", "state_badge", "current_positions", "updated_at"]
+    list_filter = [StateFilter, ("positions__organisation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "positions__title", "positions__organisation__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        *PUBLICATION_FIELDSETS,
+        (None, {"fields": ["honorific", "name", "slug", "bio"]}),
+        (_("Photo"), {"fields": ["photo", "photo_alt"]}),
+    ]
+    inlines = [PositionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_positions()
+
+    @admin.display(description=_("positions"))
+    def current_positions(self, obj: Person) -> str:
+        return "; ".join(
+            ", ".join(filter(None, [p.title, p.organisation and p.organisation.display_name]))
+            for p in obj.positions.all()
+            if p.is_current()
+        )

@@ -1,0 +1,297 @@
+"""What every publishable admin shares: the publish permission, state filter and badge, actions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..models import Publishable, State, Status
+
+PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
+PUBLICATION_FIELDSETS = [
+    (_("Publication"), {"fields": ["state_and_preview", "status", "publish_at"]}),
+    (
+        _("Withdrawal"),
+        {"fields": ["unpublish_at", "withdrawn_reason"], "classes": ["collapse"]},
+    ),
+]
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class YearFilter(admin.SimpleListFilter):
+    """The years of the admin's date_hierarchy field that have items."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def __init__(self, request, params, model, model_admin):
+        self.date_field = model_admin.date_hierarchy
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        years = model_admin.model._default_manager.dates(self.date_field, "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and len(value) == 4:
+            return queryset.filter(**{f"{self.date_field}__year": int(value)})
+        return queryset
+
+
+class PublishableForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # "Leave empty to publish now": fill the time before the model's constraints see it.
+        if (
+            "publish_at" in self.fields
+            and cleaned_data.get("status") == Status.PUBLISHED
+            and not cleaned_data.get("publish_at")
+        ):
+            cleaned_data["publish_at"] = timezone.now()
+        return cleaned_data
+
+    def add_error(self, field, error):
+        # Model.clean() may name a publishing field that is read-only for this user: show its
+        # message at the top of the form instead of failing.
+        if field is None and hasattr(error, "error_dict"):
+            moved: dict[str, list] = {}
+            for name, errors in error.error_dict.items():
+                moved.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(
+                    errors
+                )
+            error = ValidationError(moved)
+        super().add_error(field, error)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Visitors see this reason at each item's address."),
+        error_messages={"required": _("Say why the items are withdrawn.")},
+    )
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """Publishing needs the model's `publish_<model>` permission, on every path."""
+
+    form = PublishableForm
+    actions = ["publish_now", "withdraw"]
+    save_as = True
+    save_on_top = True
+
+    class Media:
+        css = {"all": ["admin/newsroom-admin.css"]}
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or obj.status == Status.DRAFT or self.has_publish_permission(request)
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if not self.has_publish_permission(request):
+            # Bulk delete would reach published items, which only publishers may delete.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return fieldsets
+        # The state line says it better than the read-only choice ("Publish at the time below").
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "status"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "state_and_preview"]
+        if not self.has_publish_permission(request):
+            fields.extend(PUBLISHING_FIELDS)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            if change:
+                stored = (
+                    type(obj)._default_manager.filter(pk=obj.pk).values(*PUBLISHING_FIELDS).get()
+                )
+                for name, value in stored.items():
+                    setattr(obj, name, value)
+            else:
+                obj.status = Status.DRAFT
+                obj.publish_at = obj.unpublish_at = None
+                obj.withdrawn_reason = ""
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("state"), ordering="status")
+    def state_badge(self, obj: Publishable) -> str:
+        state = obj.state
+        title = ""
+        if state == State.SCHEDULED:
+            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            title = format_html(' title="{}"', _("Public from %(time)s") % {"time": when})
+        return format_html(
+            '<span class="nr-badge nr-badge--{}"{}>{}</span>', state, title, State(state).label
+        )
+
+    @admin.display(description=_("state"))
+    def state_and_preview(self, obj: Publishable) -> str:
+        if obj.pk is None:
+            return _("New items are saved as drafts.")
+        badge = self.state_badge(obj)
+        try:
+            url = obj.get_absolute_url()
+        except NoReverseMatch:
+            return badge
+        if obj.state == State.PUBLISHED:
+            text = _("Open its public page")
+        else:
+            text = _("Preview at its public address")
+        return format_html(
+            '{} <a class="nr-preview-link" href="{}" target="_blank" rel="noopener">{}</a>',
+            badge,
+            url,
+            text,
+        )
+
+    def publish_problems(self, obj: Publishable) -> list[str]:
+        """What stops `obj` from being published, besides its own clean()."""
+        return []
+
+    @admin.action(permissions=["publish"], description=_("Publish now"))
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        published, already = [], []
+        for obj in queryset:
+            state = obj.state
+            if state == State.PUBLISHED:
+                already.append(obj)
+                continue
+            if state == State.SCHEDULED:
+                when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+                self.message_user(
+                    request,
+                    _(
+                        "“%(item)s” is scheduled for %(time)s and was left as it is. To "
+                        "publish it earlier, change its publication time in its form."
+                    )
+                    % {"item": obj, "time": when},
+                    messages.WARNING,
+                )
+                continue
+            obj.status = Status.PUBLISHED
+            obj.publish_at = now
+            obj.withdrawn_reason = ""
+            problems = self.publish_problems(obj)
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                problems = [*error.messages, *problems]
+            if problems:
+                self.message_user(
+                    request,
+                    _("“%(item)s” was not published: %(problems)s")
+                    % {"item": obj, "problems": " ".join(problems)},
+                    messages.ERROR,
+                )
+                continue
+            obj.save(update_fields=[*PUBLISHING_FIELDS, "updated_at"])
+            self.log_change(request, obj, _("Published with “Publish now”."))
+            published.append(obj)
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "Published %(count)d item: %(items)s.",
+                    "Published %(count)d items: %(items)s.",
+                    len(published),
+                )
+                % {"count": len(published), "items": _list(published)},
+                messages.SUCCESS,
+            )
+        if already:
+            self.message_user(
+                request,
+                ngettext(
+                    "Already public, left as it is: %(items)s.",
+                    "Already public, left as they are: %(items)s.",
+                    len(already),
+                )
+                % {"items": _list(already)},
+                messages.INFO,
+            )
+
+    @admin.action(permissions=["publish"], description=_("Withdraw…"))
+    def withdraw(self, request, queryset):
+        chosen = list(queryset)
+        to_withdraw = [obj for obj in chosen if obj.status == Status.PUBLISHED]
+        left = [obj for obj in chosen if obj.status != Status.PUBLISHED]
+        if not to_withdraw:
+            self.message_user(
+                request,
+                _("None of the selected items is published, so there is nothing to withdraw."),
+                messages.WARNING,
+            )
+            return None
+        form = WithdrawForm(request.POST if "confirm" in request.POST else None)
+        if not form.is_valid():
+            request.current_app = self.admin_site.name
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Withdraw %(items)s") % {"items": self.opts.verbose_name_plural},
+                "opts": self.opts,
+                "to_withdraw": to_withdraw,
+                "left": left,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(
+                request, "admin/media_centre/withdraw_confirmation.html", context
+            )
+        reason = form.cleaned_data["reason"]
+        for obj in to_withdraw:
+            obj.status = Status.WITHDRAWN
+            obj.withdrawn_reason = reason
+            obj.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+            self.log_change(request, obj, _("Withdrawn: %(reason)s") % {"reason": reason})
+        self.message_user(
+            request,
+            ngettext(
+                "Withdrew %(count)d item: %(items)s.",
+                "Withdrew %(count)d items: %(items)s.",
+                len(to_withdraw),
+            )
+            % {"count": len(to_withdraw), "items": _list(to_withdraw)},
+            messages.SUCCESS,
+        )
+        return None
+
+
+def _list(objects) -> str:
+    return ", ".join(f"“{obj}”" for obj in objects)

@@ -1,0 +1,54 @@
+"""Press releases (with their quotes) and media contacts on the desk."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..models import MediaContact, PressRelease, Quote
+from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, YearFilter
+
+
+@admin.register(MediaContact)
+class MediaContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone"]
+    search_fields = ["name", "email"]
+    view_on_site = False
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    fields = ["person", "text", "order"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+
+@admin.register(PressRelease)
+class PressReleaseAdmin(PublishableAdmin):
+    list_display = ["headline", "state_badge", "release_date", "publish_at", "updated_at"]
+    list_filter = [StateFilter, YearFilter, "topics", "organisations"]
+    search_fields = ["headline", "summary", "slug", "dateline_place"]
+    date_hierarchy = "release_date"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = [
+        "topics",
+        "organisations",
+        "event",
+        "mou",
+        "study",
+        "pdf",
+        "attachments",
+        "media_contact",
+    ]
+    fieldsets = [
+        *PUBLICATION_FIELDSETS,
+        (
+            None,
+            {"fields": ["headline", "slug", "dateline_place", "release_date", "summary", "body"]},
+        ),
+        (_("Image"), {"fields": ["hero_image", "hero_image_alt"]}),
+        (
+            _("Related"),
+            {"fields": ["topics", "organisations", "event", "mou", "study", "media_contact"]},
+        ),
+        (_("Files"), {"fields": ["pdf", "attachments"]}),
+    ]
+    inlines = [QuoteInline]
