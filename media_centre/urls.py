@@ -1,7 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from . import views
+from . import converters, views
+
+register_converter(converters.YearConverter, "yyyy")
+register_converter(converters.TwoDigitConverter, "dd")
 
 app_name = "media_centre"
 
@@ -10,7 +13,7 @@ urlpatterns = [
     path("media-centre/", RedirectView.as_view(pattern_name="media_centre:home", permanent=True)),
     path("media-centre/press-releases/", views.ReleaseList.as_view(), name="release-list"),
     path(
-        "media-centre/press-releases/<int:year>/<str:month>/<str:day>/<slug:slug>/",
+        "media-centre/press-releases/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
         views.release_detail,
         name="release-detail",
     ),

@@ -1,5 +1,7 @@
 """Public pages of the media centre: home, lists with filters, detail pages, downloads."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -161,17 +163,14 @@ def _published_releases():
 @detail_view
 @require_safe
 def release_detail(
-    request: HttpRequest, year: int, month: str, day: str, slug: str
+    request: HttpRequest, year: int, month: int, day: int, slug: str
 ) -> HttpResponse:
-    if not (month.isdigit() and day.isdigit()):
-        raise Http404
+    try:
+        release_date = dt.date(year, month, day)
+    except ValueError:
+        raise Http404 from None
     release = visible_object(
-        request,
-        PressRelease.objects.for_detail(),
-        release_date__year=year,
-        release_date__month=int(month),
-        release_date__day=int(day),
-        slug=slug,
+        request, PressRelease.objects.for_detail(), release_date=release_date, slug=slug
     )
     if release.get_absolute_url() != request.path:  # e.g. /2025/6/19/ instead of /2025/06/19/
         return redirect(release, permanent=True)

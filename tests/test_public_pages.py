@@ -9,6 +9,7 @@ from django.urls import reverse
 from media_centre.models import Event, EventSpeaker, Study
 
 from .conftest import (
+    make_document,
     make_event,
     make_mou,
     make_organisation,
@@ -167,8 +168,6 @@ def test_study_list_filters_by_kind(client):
 
 
 def test_release_page_has_dateline_download_and_links_to_everything_related(client):
-    from .conftest import make_document
-
     mou = make_mou(title="The memorandum")
     event = make_event(title="The seminar", mou=mou)
     study = make_study(title="The study", launch_event=event, mou=mou)
@@ -268,6 +267,22 @@ def test_speaker_page_shows_positions_quotes_and_events(client):
     assert "A seminar Remarks" in text
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "99999999999999999999/06/19/x/",
+        "2025/99/99/x/",
+        "2025/02/30/x/",
+        "2025/00/19/x/",
+        "0000/01/01/x/",
+        "2025/06/19/%E4%B8%AD/",
+    ],
+)
+def test_impossible_release_addresses_are_404(client, path):
+    make_release()
+    assert client.get(reverse("media_centre:release-list") + path).status_code == 404
+
+
 def test_head_request_works_on_detail_and_list(client):
     release = make_release()
     assert client.head(release.get_absolute_url()).status_code == 200
@@ -282,3 +297,30 @@ def test_post_to_a_public_page_is_refused(client):
 def test_unknown_address_is_a_friendly_404(client):
     response = client.get("/en/no-such-page/")
     assert response.status_code == 404
+
+
+HOSTILE = ["", "0", "-1", "1e3", "9" * 30, "abc", "\x00", "%", "'\"<script>", "é中", " ", "2025.5"]
+PARAMS = ["year", "topic", "organisation", "kind", "when", "page", "next"]
+
+
+def test_no_query_string_makes_any_public_page_fail(client):
+    release = make_release(
+        event=make_event(), mou=make_mou(), study=make_study(), pdf=make_document()
+    )
+    make_quote(release, make_person())
+    urls = [
+        reverse("media_centre:home"),
+        *(reverse(f"media_centre:{n}") for n in ["release-list", "event-list", "mou-list"]),
+        *(reverse(f"media_centre:{n}") for n in ["study-list", "speaker-list"]),
+        release.get_absolute_url(),
+        release.event.get_absolute_url(),
+        release.mou.get_absolute_url(),
+        release.study.get_absolute_url(),
+        release.quotes.get().person.get_absolute_url(),
+        release.pdf.get_absolute_url(),
+    ]
+    for url in urls:
+        for param in PARAMS:
+            for value in HOSTILE:
+                status = client.get(url, {param: value}).status_code
+                assert status < 500, (url, param, value)

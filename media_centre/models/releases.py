@@ -183,8 +183,8 @@ class PressRelease(Publishable):
             "media_centre:release-detail",
             kwargs={
                 "year": self.release_date.year,
-                "month": f"{self.release_date.month:02d}",
-                "day": f"{self.release_date.day:02d}",
+                "month": self.release_date.month,
+                "day": self.release_date.day,
                 "slug": self.slug,
             },
         )
