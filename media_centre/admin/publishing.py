@@ -162,7 +162,7 @@ class PublishableAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"))
     def state_and_preview(self, obj: Publishable) -> str:
         if obj.pk is None:
-            return _("New items are saved as drafts.")
+            return _("Not saved yet: editors’ new items are always drafts.")
         badge = self.state_badge(obj)
         try:
             url = obj.get_absolute_url()
