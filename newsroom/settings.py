@@ -33,6 +33,7 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so that its admin integration registers first
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -111,6 +112,19 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+
+# Content in three languages (django-modeltranslation). An item missing the visitor's
+# language is shown in the first language it has, in this order, with a notice.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "zh-hant", "zh-hans")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", "zh-hant", "zh-hans"),
+    "en": ("zh-hant", "zh-hans"),
+    "zh-hant": ("zh-hans", "en"),
+    "zh-hans": ("zh-hant", "en"),
+}
+MODELTRANSLATION_AUTO_POPULATE = False
 USE_I18N = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Hong_Kong")
 USE_TZ = True

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
+from .translated import Translated
 
 
 def validate_time_zone(value: str) -> None:
@@ -61,7 +62,7 @@ def _positions():
     return Position.objects.select_related("organisation")
 
 
-class Event(Publishable):
+class Event(Translated, Publishable):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
         FORUM = "forum", _("Forum")
@@ -239,7 +240,7 @@ class Event(Publishable):
         return errors
 
 
-class EventSession(models.Model):
+class EventSession(Translated):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=300)
     start_time = models.TimeField(_("start time"), null=True, blank=True)

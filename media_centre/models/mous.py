@@ -9,6 +9,7 @@ from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
+from .translated import Translated
 
 
 class DatePrecision(models.TextChoices):
@@ -24,7 +25,7 @@ class MoUQuerySet(PublishableQuerySet):
         )
 
 
-class MoU(Publishable):
+class MoU(Translated, Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     signed_on = models.DateField(

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
+from .translated import Translated, field_suffix
 
 
-class Organisation(models.Model):
+class Organisation(Translated):
     class Kind(models.TextChoices):
         REGULATOR = "regulator", _("Regulator")
         COUNCIL = "council", _("Council")
@@ -59,7 +60,7 @@ class Organisation(models.Model):
         return reverse("media_centre:release-list") + f"?organisation={self.slug}"
 
 
-class Topic(models.Model):
+class Topic(Translated):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -83,7 +84,7 @@ class PersonQuerySet(PublishableQuerySet):
         )
 
 
-class Person(Publishable):
+class Person(Translated, Publishable):
     honorific = models.CharField(
         _("honorific"),
         max_length=20,
@@ -117,7 +118,14 @@ class Person(Publishable):
 
     @property
     def full_name(self) -> str:
-        return f"{self.honorific} {self.name}".strip()
+        """“Mr Christopher Hui”, “許正宇先生”: the honorific in the name's language and place."""
+        language = self.shown_language("name")
+        suffix = field_suffix(language)
+        name = getattr(self, f"name_{suffix}") or ""
+        honorific = getattr(self, f"honorific_{suffix}") or ""
+        if language.startswith("zh"):
+            return f"{name}{honorific}"
+        return f"{honorific} {name}".strip()
 
     def get_absolute_url(self) -> str:
         return reverse("media_centre:speaker-detail", kwargs={"slug": self.slug})
@@ -128,7 +136,7 @@ class Person(Publishable):
         super().save(*args, **kwargs)
 
 
-class Position(models.Model):
+class Position(Translated):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
     title = models.CharField(
         _("title"),

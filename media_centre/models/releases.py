@@ -10,6 +10,7 @@ from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
+from .translated import Translated
 
 
 class MediaContact(models.Model):
@@ -65,7 +66,7 @@ def _positions():
     return Position.objects.select_related("organisation")
 
 
-class PressRelease(Publishable):
+class PressRelease(Translated, Publishable):
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(
         _("slug"),
@@ -195,7 +196,7 @@ class PressRelease(Publishable):
         super().save(*args, **kwargs)
 
 
-class Quote(models.Model):
+class Quote(Translated):
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="quotes")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("person")

@@ -8,6 +8,7 @@ from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
+from .translated import Translated
 
 
 class StudyQuerySet(PublishableQuerySet):
@@ -15,7 +16,7 @@ class StudyQuerySet(PublishableQuerySet):
         return self.prefetch_related("author_organisations")
 
 
-class Study(Publishable):
+class Study(Translated, Publishable):
     class Kind(models.TextChoices):
         RESEARCH_REPORT = "research-report", _("Research report")
         PAPER = "paper", _("Paper")

@@ -280,6 +280,11 @@ PEOPLE = [
     ),
 ]
 
+# Chinese only where it is certain: these officials' own published names and titles. Simplified
+# versions are made from them by script conversion; everything else falls back to English.
+CHINESE_NAMES = {"christopher-hui": "許正宇", "benjamin-hung": "洪丕正"}
+CHINESE_TITLES = {"Secretary for Financial Services and the Treasury": "財經事務及庫務局局長"}
+
 # Shown in this order: opening remarks, remarks, then those who attended.
 SPEAKERS = [
     ("zhou-xiaoquan", EventSpeaker.Role.OPENING_REMARKS),
@@ -324,15 +329,24 @@ class Command(BaseCommand):
         }
         people = {}
         for slug, name, positions in PEOPLE:
-            person = self.upsert(
-                Person, {"slug": slug}, {"honorific": "Mr", "name": name, **PUBLISHED}
-            )
+            values = {"honorific": "Mr", "name": name, **PUBLISHED}
+            if slug in CHINESE_NAMES:
+                values.update(name_zh_hant=CHINESE_NAMES[slug], honorific_zh_hant="先生")
+            person = self.upsert(Person, {"slug": slug}, values)
             people[slug] = person
             for order, (title, org) in enumerate(positions):
                 self.upsert(
                     Position,
                     {"person": person, "title": title},
-                    {"organisation": orgs[org] if org else None, "order": order},
+                    {
+                        "organisation": orgs[org] if org else None,
+                        "order": order,
+                        **(
+                            {"title_zh_hant": CHINESE_TITLES[title]}
+                            if title in CHINESE_TITLES
+                            else {}
+                        ),
+                    },
                 )
 
         mou = self.upsert(

@@ -1,0 +1,67 @@
+"""Content in three languages: which language a reader sees, and Chinese script conversion."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ..chinese_script import sync_scripts
+
+
+def field_suffix(language: str) -> str:
+    return language.replace("-", "_")
+
+
+def fallbacks(language: str) -> tuple[str, ...]:
+    table = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    return (language, *table.get(language, table["default"]))
+
+
+class Translated(models.Model):
+    """A model whose registered fields exist once per language (django-modeltranslation)."""
+
+    derived_translations = models.JSONField(
+        _("converted by script"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Chinese versions made from the other script, until an editor changes them."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def translated_fields(cls) -> list[str]:
+        from modeltranslation.translator import translator
+
+        return sorted(translator.get_options_for_model(cls).all_fields)
+
+    def shown_language(self, field: str) -> str:
+        """The language whose text a reader of the current language sees for `field`."""
+        current = get_language() or settings.LANGUAGE_CODE
+        for language in dict.fromkeys(fallbacks(current)):
+            if getattr(self, f"{field}_{field_suffix(language)}", None):
+                return language
+        return current
+
+    def is_converted(self, field: str) -> bool:
+        """Whether the reader sees `field` as converted from the other Chinese script."""
+        language = self.shown_language(field)
+        return f"{field}_{field_suffix(language)}" in self.derived_translations
+
+    def save(self, *args, **kwargs):
+        fields = self.translated_fields()
+        keys = [f"{field}_{suffix}" for field in fields for suffix in ("zh_hant", "zh_hans")]
+        values = {key: getattr(self, key) for key in keys}
+        stored = {}
+        if self.pk and self.derived_translations:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*keys).first() or {}
+        self.derived_translations = sorted(
+            sync_scripts(fields, values, stored, set(self.derived_translations))
+        )
+        for key, value in values.items():
+            setattr(self, key, value)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *keys, "derived_translations"}
+        super().save(*args, **kwargs)
