@@ -207,7 +207,7 @@ def test_relations_are_chosen_with_autocomplete(client, editor):
 def test_a_release_can_be_saved_as_a_draft_with_only_a_headline(client, editor):
     client.force_login(editor)
     data = form_data(client.get(url(PressRelease, "add")))
-    data["headline"] = "Council meets in Shanghai"
+    data["headline_en"] = "Council meets in Shanghai"
 
     response = client.post(url(PressRelease, "add"), data)
 
@@ -251,7 +251,10 @@ def test_editor_adding_a_published_release_gets_a_draft(client, editor):
     data = form_data(client.get(url(PressRelease, "add")))
     assert "status" not in data
     data.update(
-        headline="Sneaky", status=Status.PUBLISHED, publish_at_0="2025-06-19", publish_at_1="10:00"
+        headline_en="Sneaky",
+        status=Status.PUBLISHED,
+        publish_at_0="2025-06-19",
+        publish_at_1="10:00",
     )
 
     assert client.post(url(PressRelease, "add"), data).status_code == 302
@@ -277,7 +280,7 @@ def test_editor_can_edit_a_published_release_but_not_its_publication(client, edi
     published_at = release.publish_at
     client.force_login(editor)
     data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data.update(summary="A better summary.", status=Status.WITHDRAWN, withdrawn_reason="Oops")
+    data.update(summary_en="A better summary.", status=Status.WITHDRAWN, withdrawn_reason="Oops")
 
     assert client.post(url(PressRelease, "change", release.pk), data).status_code == 302
 
@@ -292,7 +295,7 @@ def test_editor_saving_a_published_release_as_new_gets_a_draft(client, editor):
     release = make_release()
     client.force_login(editor)
     data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data.update(_saveasnew="Save as new", headline="Copy", slug="copy")
+    data.update(_saveasnew="Save as new", headline_en="Copy", slug="copy")
 
     assert client.post(url(PressRelease, "change", release.pk), data).status_code == 302
 
@@ -534,7 +537,7 @@ def test_a_draft_mou_may_have_one_party(client, editor):
     mou = make_mou(parties=1, status=Status.DRAFT)
     client.force_login(editor)
     data = form_data(client.get(url(MoU, "change", mou.pk)))
-    data["summary"] = "Work in progress."
+    data["summary_en"] = "Work in progress."
 
     assert client.post(url(MoU, "change", mou.pk), data).status_code == 302
 
@@ -606,3 +609,20 @@ def test_create_staff_moves_an_existing_user_to_the_new_role(db, monkeypatch):
 def test_create_staff_explains_an_unknown_role(db):
     with pytest.raises(CommandError, match="Use --role editor or --role publisher"):
         call_command("create_staff", "erin", role="admin", password_from_env="X")
+
+
+def test_release_form_offers_each_language_side_by_side(client, editor):
+    client.force_login(editor)
+    page = BeautifulSoup(client.get(url(PressRelease, "add")).content, "html.parser")
+    for field in ("headline", "summary", "body"):
+        for suffix in ("en", "zh_hant", "zh_hans"):
+            assert page.find(attrs={"name": f"{field}_{suffix}"}), f"{field}_{suffix}"
+    assert page.find(attrs={"name": "slug"}) and not page.find(attrs={"name": "slug_en"})
+
+
+def test_chinese_headline_is_searchable_on_the_desk(client, editor):
+    make_release(headline="English only")
+    make_release(headline_zh_hant="研討會")
+    client.force_login(editor)
+    page = client.get(url(PressRelease, "changelist"), {"q": "研討會"}).content.decode()
+    assert "1 result" in page

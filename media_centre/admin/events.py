@@ -2,12 +2,19 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from ..models import Event, EventSession, EventSpeaker
-from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, YearFilter
+from .publishing import (
+    PUBLICATION_FIELDSETS,
+    PublishableAdmin,
+    StateFilter,
+    YearFilter,
+    in_every_language,
+)
 
 
-class EventSessionInline(admin.StackedInline):
+class EventSessionInline(TranslationStackedInline):
     model = EventSession
     fields = [("title", "order"), ("start_time", "end_time"), "description"]
     extra = 0
@@ -33,7 +40,7 @@ class EventSpeakerInline(admin.TabularInline):
 class EventAdmin(PublishableAdmin):
     list_display = ["title", "state_badge", "kind", "start_date", "city", "event_status"]
     list_filter = [StateFilter, YearFilter, "kind", "event_status", "topics", "organisers"]
-    search_fields = ["title", "summary", "venue", "city", "occasion"]
+    search_fields = in_every_language("title", "summary", "venue", "city", "occasion")
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["part_of", "organisers", "topics", "mou"]

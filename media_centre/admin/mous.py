@@ -6,7 +6,13 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MoU, MoUParty, Status
-from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, YearFilter
+from .publishing import (
+    PUBLICATION_FIELDSETS,
+    PublishableAdmin,
+    StateFilter,
+    YearFilter,
+    in_every_language,
+)
 
 TOO_FEW_PARTIES = _(
     "An MoU has at least two parties. Add the other party (or parties) before publishing, "
@@ -43,7 +49,10 @@ class MoUPartyInline(admin.TabularInline):
 class MoUAdmin(PublishableAdmin):
     list_display = ["title", "state_badge", "signed_on", "party_names"]
     list_filter = [StateFilter, YearFilter, "topics", "parties__organisation"]
-    search_fields = ["title", "summary", "signed_place", "parties__organisation__name"]
+    search_fields = [
+        *in_every_language("title", "summary", "signed_place"),
+        *in_every_language("parties__organisation__name"),
+    ]
     date_hierarchy = "signed_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "document"]

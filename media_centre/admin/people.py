@@ -2,28 +2,29 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models import Organisation, Person, Position, Topic
-from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter
+from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, in_every_language
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "city"]
     list_filter = ["kind"]
-    search_fields = ["name", "short_name", "city"]
+    search_fields = in_every_language("name", "short_name", "city")
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "short_name", "slug", "kind", "city", "website", "logo", "logo_alt"]
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
-    search_fields = ["name"]
+    search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(TranslationTabularInline):
     model = Position
     fields = ["title", "organisation", "start_date", "end_date", "order"]
     autocomplete_fields = ["organisation"]
@@ -34,7 +35,10 @@ class PositionInline(admin.TabularInline):
 class PersonAdmin(PublishableAdmin):
     list_display = ["__str__", "state_badge", "current_positions", "updated_at"]
     list_filter = [StateFilter, ("positions__organisation", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "positions__title", "positions__organisation__name"]
+    search_fields = [
+        *in_every_language("name", "positions__title"),
+        *in_every_language("positions__organisation__name"),
+    ]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         *PUBLICATION_FIELDSETS,

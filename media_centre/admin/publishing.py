@@ -11,8 +11,17 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Publishable, State, Status
+
+LANGUAGE_SUFFIXES = ("en", "zh_hant", "zh_hans")
+
+
+def in_every_language(*fields: str) -> list[str]:
+    """Search fields for each language version of translated fields."""
+    return [f"{field}_{suffix}" for field in fields for suffix in LANGUAGE_SUFFIXES]
+
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
 PUBLICATION_FIELDSETS = [
@@ -92,7 +101,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(TranslationAdmin):
     """Publishing needs the model's `publish_<model>` permission, on every path."""
 
     form = PublishableForm

@@ -2,9 +2,16 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from ..models import MediaContact, PressRelease, Quote
-from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, YearFilter
+from .publishing import (
+    PUBLICATION_FIELDSETS,
+    PublishableAdmin,
+    StateFilter,
+    YearFilter,
+    in_every_language,
+)
 
 
 @admin.register(MediaContact)
@@ -14,7 +21,7 @@ class MediaContactAdmin(admin.ModelAdmin):
     view_on_site = False
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(TranslationStackedInline):
     model = Quote
     fields = ["person", "text", "order"]
     autocomplete_fields = ["person"]
@@ -25,7 +32,7 @@ class QuoteInline(admin.StackedInline):
 class PressReleaseAdmin(PublishableAdmin):
     list_display = ["headline", "state_badge", "release_date", "publish_at", "updated_at"]
     list_filter = [StateFilter, YearFilter, "topics", "organisations"]
-    search_fields = ["headline", "summary", "slug", "dateline_place"]
+    search_fields = [*in_every_language("headline", "summary"), "slug"]
     date_hierarchy = "release_date"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [

@@ -4,7 +4,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Study
-from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, YearFilter
+from .publishing import (
+    PUBLICATION_FIELDSETS,
+    PublishableAdmin,
+    StateFilter,
+    YearFilter,
+    in_every_language,
+)
 
 
 class StudyFileInline(admin.TabularInline):
@@ -19,7 +25,10 @@ class StudyFileInline(admin.TabularInline):
 class StudyAdmin(PublishableAdmin):
     list_display = ["title", "state_badge", "kind", "publication_date", "authoring"]
     list_filter = [StateFilter, YearFilter, "kind", "topics", "author_organisations"]
-    search_fields = ["title", "abstract", "author_organisations__name", "author_people__name"]
+    search_fields = [
+        *in_every_language("title", "abstract", "author_organisations__name"),
+        *in_every_language("author_people__name"),
+    ]
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author_organisations", "author_people", "topics", "launch_event", "mou"]
