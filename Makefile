@@ -18,7 +18,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: run test lint migrate seed messages clean
+.PHONY: run test lint migrate seed gettext messages catalogues clean
 
 $(VENV)/.installed: pyproject.toml
 	@py="$$($(find_python))" || { \
@@ -36,7 +36,21 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
 	@echo "Wrote .env with a fresh development secret."
 
-migrate: $(VENV)/.installed .env
+# gettext's msgfmt compiles the interface's catalogues; Debian's package when it is missing.
+gettext:
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt) from Debian's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+# Compile the Chinese catalogues (locale/*/LC_MESSAGES/django.po -> .mo).
+messages: $(VENV)/.installed gettext
+	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+
+# Refresh the catalogues after changing user-facing text; then translate what is new.
+catalogues: $(VENV)/.installed gettext
+	$(MANAGE) makemessages -l zh_Hant -l zh_Hans --no-obsolete \
+	  --ignore=.venv --ignore=staticfiles --ignore=media --ignore=tests --ignore=bench
+
+migrate: $(VENV)/.installed .env messages
 	$(MANAGE) migrate --noinput
 
 seed: migrate
@@ -50,7 +64,7 @@ run: seed
 	@echo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed messages
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

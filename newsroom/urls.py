@@ -10,7 +10,7 @@ from media_centre import views as media_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", media_views.switch_language, name="switch-language"),
     path("downloads/<int:pk>/<str:file_name>", media_views.download, name="download"),
 ]
 

@@ -1,14 +1,19 @@
-"""Template helpers for the public pages: rich text, datelines, the language switcher."""
+"""Template helpers for the public pages: rich text, datelines, languages."""
 
 from django import template
-from django.urls import translate_url
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from ..richtext import sanitise
 
 register = template.Library()
+
+BCP47 = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
 
 
 @register.filter
@@ -16,30 +21,82 @@ def richtext(html: str) -> SafeString:
     return sanitise(html)
 
 
+@register.filter
+def bcp47(language: str) -> str:
+    """The language tag for `lang` and `hreflang`: zh-Hant rather than Django's zh-hant."""
+    return BCP47.get(language, language)
+
+
+@register.filter
+def lang_attr(item, field: str) -> SafeString:
+    """` lang="en"` when `item`'s `field` is shown in another language than the page's."""
+    shown = item.shown_language(field)
+    if shown == translation.get_language():
+        return mark_safe("")
+    return format_html(' lang="{}"', bcp47(shown))
+
+
+@register.simple_tag
+def shown_language(item, field: str) -> str:
+    return item.shown_language(field)
+
+
+@register.filter
+def converted_from(item, field: str) -> str:
+    """The Chinese script `item`'s `field` was converted from for this reader, or ""."""
+    if not item.is_converted(field):
+        return ""
+    return "zh-hant" if item.shown_language(field) == "zh-hans" else "zh-hans"
+
+
 @register.simple_tag
 def body_with_dateline(release) -> SafeString:
-    """The body, its first paragraph opening with the dateline (“Hong Kong, June 19, 2025 –”)."""
+    """The body, its first paragraph opening with the dateline (“Hong Kong, June 19, 2025 –”),
+    written in the body's own language."""
     body = sanitise(release.body)
-    parts = [
-        p
-        for p in (
-            release.dateline_place,
-            release.release_date and date_format(release.release_date),
-        )
-        if p
-    ]
+    language = release.shown_language("body")
+    with translation.override(language):
+        place = getattr(release, f"dateline_place_{language.replace('-', '_')}") or ""
+        when = date_format(release.release_date) if release.release_date else ""
+    parts = [part for part in (place, when) if part]
     if not parts:
         return body
-    dateline = format_html('<span class="dateline">{} – </span>', ", ".join(parts))
+    separator = "，" if language.startswith("zh") else ", "
+    dateline = format_html('<span class="dateline">{} – </span>', separator.join(parts))
     if body.startswith("<p>"):
         return mark_safe("<p>" + dateline + body[3:])
     return mark_safe(format_html("<p>{}</p>", dateline) + body)
 
 
-@register.simple_tag(takes_context=True)
-def language_url(context, language_code: str) -> str:
-    """This page in another language, with its query string."""
-    request = context["request"]
-    url = translate_url(request.path, language_code)
+def _translated_path(request, language: str) -> str:
+    url = translate_url(request.path, language)
     query = request.GET.urlencode()
-    return conditional_escape(f"{url}?{query}" if query else url)
+    return f"{url}?{query}" if query else url
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language: str) -> str:
+    """The switcher's link: remembers the choice, then shows this page in `language`."""
+    target = _translated_path(context["request"], language)
+    return reverse("switch-language", kwargs={"code": language}) + "?" + urlencode({"next": target})
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context) -> SafeString:
+    """`<link rel="alternate" hreflang>` for this page in every language, and x-default."""
+    request = context["request"]
+    links = [
+        format_html(
+            '<link rel="alternate" hreflang="{}" href="{}">',
+            bcp47(code),
+            request.build_absolute_uri(_translated_path(request, code)),
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+    links.append(
+        format_html(
+            '<link rel="alternate" hreflang="x-default" href="{}">',
+            request.build_absolute_uri(_translated_path(request, settings.LANGUAGE_CODE)),
+        )
+    )
+    return mark_safe("\n".join(links))
