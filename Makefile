@@ -43,7 +43,8 @@ gettext:
 
 # Compile the Chinese catalogues (locale/*/LC_MESSAGES/django.po -> .mo).
 messages: $(VENV)/.installed gettext
-	$(MANAGE) compilemessages --ignore=.venv --verbosity 0
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+	  $(MANAGE) compilemessages --ignore=.venv --verbosity 0; fi
 
 # Refresh the catalogues after changing user-facing text; then translate what is new.
 catalogues: $(VENV)/.installed gettext
