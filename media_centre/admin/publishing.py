@@ -25,7 +25,7 @@ def in_every_language(*fields: str) -> list[str]:
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
 PUBLICATION_FIELDSETS = [
-    (_("Publication"), {"fields": ["state_and_preview", "status", "publish_at"]}),
+    (_("Publishing"), {"fields": ["state_and_preview", "status", "publish_at"]}),
     (
         _("Withdrawal"),
         {"fields": ["unpublish_at", "withdrawn_reason"], "classes": ["collapse"]},

@@ -139,7 +139,7 @@ class Person(Translated, Publishable):
 class Position(Translated):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
     title = models.CharField(
-        _("title"),
+        _("job title"),
         max_length=300,
         help_text=_(
             "The full title as written, e.g. “Director of the Office for Advancing International "
