@@ -26,4 +26,9 @@ urlpatterns = [
     path("publications/<slug:slug>/", views.study_detail, name="study-detail"),
     path("speakers/", views.SpeakerList.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
+    path(
+        "documents/<int:pk>/accessible-version/",
+        views.accessible_version_request,
+        name="accessible-version",
+    ),
 ]

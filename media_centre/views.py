@@ -335,3 +335,20 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+@require_safe
+def download_version(request: HttpRequest, pk: int, number: int, file_name: str) -> HttpResponse:
+    raise Http404
+
+
+@require_safe
+def image(request: HttpRequest, name: str) -> HttpResponse:
+    """An uploaded image or rendition, public only when something published shows it."""
+    from .images import serve_image
+
+    return serve_image(request, name)
+
+
+def accessible_version_request(request: HttpRequest, pk: int) -> HttpResponse:
+    raise Http404

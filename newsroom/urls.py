@@ -1,8 +1,6 @@
 """The site's addresses: language-prefixed public pages, language-free downloads, the admin."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,12 +10,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("language/<str:code>/", media_views.switch_language, name="switch-language"),
     path("downloads/<int:pk>/<str:file_name>", media_views.download, name="download"),
+    path(
+        "downloads/<int:pk>/v<int:number>/<str:file_name>",
+        media_views.download_version,
+        name="download-version",
+    ),
+    path("images/<path:name>", media_views.image, name="image"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("media_centre.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

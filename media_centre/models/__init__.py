@@ -1,7 +1,8 @@
 """The media centre's content: one module per kind of thing, re-exported here."""
 
-from .documents import Document
+from .documents import AccessibilityRequest, Document, DocumentVersion
 from .events import Event, EventSession, EventSpeaker
+from .images import Rendition
 from .mous import DatePrecision, MoU, MoUParty
 from .people import Organisation, Person, Position, Topic
 from .publishing import Publishable, State, Status
@@ -9,6 +10,9 @@ from .releases import MediaContact, PressRelease, Quote
 from .studies import Study
 
 __all__ = [
+    "AccessibilityRequest",
+    "DocumentVersion",
+    "Rendition",
     "DatePrecision",
     "Document",
     "Event",

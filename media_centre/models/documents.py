@@ -8,8 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from ..uploads import validate_document_upload
 
 MEDIA_TYPE_LABELS = {
     "application/pdf": "PDF",
@@ -41,8 +44,25 @@ def _upload_to(instance: "Document", filename: str) -> str:
 
 
 class Document(models.Model):
-    file = models.FileField(_("file"), upload_to=_upload_to)
+    file = models.FileField(
+        _("file"),
+        upload_to=_upload_to,
+        validators=[validate_document_upload],
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, CSV or ZIP. Uploading a new file keeps the old one "
+            "as an earlier version."
+        ),
+    )
     title = models.CharField(_("title"), max_length=300)
+    is_accessible = models.BooleanField(
+        _("accessible format"),
+        default=False,
+        help_text=_(
+            "Tick if the file is accessible: a tagged PDF, or a Word or Excel file with "
+            "headings and text alternatives. Visitors can ask for an accessible version "
+            "of any other file."
+        ),
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -57,6 +77,7 @@ class Document(models.Model):
     sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, editable=False, db_index=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
     download_count = models.PositiveBigIntegerField(_("downloads"), default=0, editable=False)
+    file_updated_at = models.DateTimeField(_("file last changed"), null=True, editable=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
@@ -80,11 +101,46 @@ class Document(models.Model):
         )
 
     def save(self, *args, **kwargs):
-        if self.file and (not self.sha256 or not getattr(self.file, "_committed", True)):
+        new_file = bool(self.file) and (
+            not self.sha256 or not getattr(self.file, "_committed", True)
+        )
+        if new_file:
             self._read_file_facts()
+            self.file_updated_at = timezone.now()
         extension = PurePath(self.file.name).suffix.lower() if self.file else ""
         self.file_name = (slugify(self.title, allow_unicode=True) or "document")[:180] + extension
         super().save(*args, **kwargs)
+        if new_file:
+            self._record_version()
+
+    def _record_version(self) -> None:
+        """Keep this file at an immutable address of its own, with the editor's note."""
+        last = self.versions.aggregate(last=models.Max("number"))["last"] or 0
+        DocumentVersion.objects.create(
+            document=self,
+            number=last + 1,
+            file=self.file.name,
+            file_name=self.file_name,
+            media_type=self.media_type,
+            size=self.size,
+            sha256=self.sha256,
+            page_count=self.page_count,
+            note=getattr(self, "version_note", ""),
+        )
+
+    def usages(self) -> list[models.Model]:
+        """Everything that links this document, published or not."""
+        from .mous import MoU
+        from .releases import PressRelease
+        from .studies import Study
+
+        return [
+            *PressRelease.objects.filter(
+                models.Q(pdf=self) | models.Q(attachments=self)
+            ).distinct(),
+            *Study.objects.filter(files=self),
+            *MoU.objects.filter(document=self),
+        ]
 
     def _read_file_facts(self) -> None:
         digest = hashlib.sha256()
@@ -117,3 +173,64 @@ def _pdf_page_count(file) -> int | None:
         count = None
     file.seek(0)
     return count
+
+
+class DocumentVersion(models.Model):
+    """Every file a document has had, each at an immutable address of its own."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=255)
+    file_name = models.CharField(_("download name"), max_length=200)
+    media_type = models.CharField(_("media type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    note = models.TextField(_("what changed"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="document_version_unique_number",
+                violation_error_message=_("This version number is taken."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.title} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "download-version",
+            kwargs={"pk": self.document_id, "number": self.number, "file_name": self.file_name},
+        )
+
+
+class AccessibilityRequest(models.Model):
+    """A visitor's request for an accessible version of a document, kept until answered."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="accessibility_requests"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    message = models.TextField(_("what format would help"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    answered = models.BooleanField(_("answered"), default=False)
+
+    class Meta:
+        ordering = ["answered", "-created_at"]
+        verbose_name = _("accessible version request")
+        verbose_name_plural = _("accessible version requests")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.document.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:media_centre_accessibilityrequest_change", args=[self.pk])

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import validate_image_upload
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
 from .translated import Translated, field_suffix
@@ -30,7 +31,9 @@ class Organisation(Translated):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="logos/", blank=True, validators=[validate_image_upload]
+    )
     logo_alt = models.CharField(
         _("logo text alternative"),
         max_length=200,
@@ -51,6 +54,12 @@ class Organisation(Translated):
             raise ValidationError(
                 {"logo_alt": _("Say what the logo shows: every image needs a text alternative.")}
             )
+
+    def save(self, *args, **kwargs):
+        from ..images import prepare_images
+
+        prepare_images(self)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -93,7 +102,9 @@ class Person(Translated, Publishable):
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="people/", blank=True, validators=[validate_image_upload]
+    )
     photo_alt = models.CharField(
         _("photo text alternative"),
         max_length=200,

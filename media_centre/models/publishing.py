@@ -146,8 +146,11 @@ class Publishable(models.Model):
         return self.state == State.WITHDRAWN
 
     def save(self, *args, **kwargs):
+        from ..images import prepare_images
+
         if self.status == Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
+        prepare_images(self)
         super().save(*args, **kwargs)
 
     def content_errors(self) -> dict[str, list[str]]:

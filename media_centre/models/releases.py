@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from ..richtext import PROSE_EXTENSIONS
+from ..uploads import validate_image_upload
 from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
@@ -103,7 +104,9 @@ class PressRelease(Translated, Publishable):
         verbose_name=_("organisations"),
         help_text=_("The organisations issuing or named in the release."),
     )
-    hero_image = models.ImageField(_("image"), upload_to="releases/", blank=True)
+    hero_image = models.ImageField(
+        _("image"), upload_to="releases/", blank=True, validators=[validate_image_upload]
+    )
     hero_image_alt = models.CharField(_("image text alternative"), max_length=200, blank=True)
     event = models.ForeignKey(
         "Event",

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..uploads import validate_image_upload
 from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
@@ -37,7 +38,9 @@ class Study(Translated, Publishable):
     topics = models.ManyToManyField(
         Topic, related_name="studies", blank=True, verbose_name=_("topics")
     )
-    cover_image = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    cover_image = models.ImageField(
+        _("cover image"), upload_to="covers/", blank=True, validators=[validate_image_upload]
+    )
     cover_image_alt = models.CharField(
         _("cover image text alternative"), max_length=200, blank=True
     )

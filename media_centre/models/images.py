@@ -1,0 +1,34 @@
+"""Renditions of uploaded images: each width and format made once, under a content-hashed name."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Rendition(models.Model):
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    source = models.CharField(_("original image"), max_length=255, db_index=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    format = models.CharField(_("format"), max_length=4, choices=Format)
+    file = models.ImageField(_("file"), upload_to="renditions/", max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "format", "width"]
+        verbose_name = _("image rendition")
+        verbose_name_plural = _("image renditions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "width", "format"], name="rendition_unique_size_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.width}w {self.format}"
+
+    def get_absolute_url(self) -> str:
+        return self.file.url
