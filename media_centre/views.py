@@ -1,16 +1,18 @@
 """Public pages of the media centre: home, lists with filters, detail pages, downloads."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from .downloads import StoredFile, serve
 from .forms import ListFilterForm
 from .models import (
     Document,
@@ -280,34 +282,63 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "media_centre/speaker_detail.html", {"person": person, "item": person})
 
 
+def _visible_document(request: HttpRequest, pk: int) -> tuple[Document, bool]:
+    """The document and whether the public may see it; staff may fetch any (a preview)."""
+    public = Document.objects.public().filter(pk=pk).first()
+    if public is not None:
+        return public, True
+    if can_preview(request, Document):
+        document = Document.objects.filter(pk=pk).first()
+        if document is not None:
+            return document, False
+    raise Http404
+
+
+def _count_download(document: Document) -> Callable[[], None]:
+    def count() -> None:
+        Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+
+    return count
+
+
 @require_safe
 def download(request: HttpRequest, pk: int, file_name: str) -> HttpResponse:
-    """A document at its stable address: public only when attached to something published."""
-    documents = (
-        Document.objects.all() if can_preview(request, Document) else Document.objects.public()
-    )
-    try:
-        document = documents.get(pk=pk)
-    except Document.DoesNotExist:
-        raise Http404 from None
+    """A document at its stable address: the newest file, public only through a public item."""
+    document, public = _visible_document(request, pk)
     if file_name != document.file_name:
         return redirect(document, permanent=True)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=document.media_type or "application/octet-stream",
-        as_attachment=document.media_type != "application/pdf",
-        filename=document.file_name,
+    stored = StoredFile(
+        name=document.file.name,
+        download_name=document.file_name,
+        media_type=document.media_type,
+        size=document.size,
+        sha256=document.sha256,
+        last_modified=document.file_updated_at or document.created_at,
+        public=public,
     )
-    response["ETag"] = f'"{document.sha256}"'
-    response["Content-Security-Policy"] = "default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    if request.method == "GET":
-        Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
-    return response
+    return serve(request, stored, count=_count_download(document))
+
+
+@require_safe
+def download_version(request: HttpRequest, pk: int, number: int, file_name: str) -> HttpResponse:
+    """One version of a document, at an address whose content never changes."""
+    document, public = _visible_document(request, pk)
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    if file_name != version.file_name:
+        return redirect(version, permanent=True)
+    stored = StoredFile(
+        name=version.file.name,
+        download_name=version.file_name,
+        media_type=version.media_type,
+        size=version.size,
+        sha256=version.sha256,
+        last_modified=version.created_at,
+        immutable=True,
+        public=public,
+    )
+    return serve(request, stored, count=_count_download(document))
 
 
 @require_safe
@@ -335,11 +366,6 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
-
-
-@require_safe
-def download_version(request: HttpRequest, pk: int, number: int, file_name: str) -> HttpResponse:
-    raise Http404
 
 
 @require_safe

@@ -175,3 +175,10 @@ LOGGING = {
 # App settings.
 MEDIA_CENTRE_PAGE_SIZE = env.int("MEDIA_CENTRE_PAGE_SIZE", default=12)
 MEDIA_CENTRE_SITE_NAME = env.str("MEDIA_CENTRE_SITE_NAME", default="Newsroom")
+# Downloads: which media types open in the browser, how long a stable address may be cached,
+# and an optional front server that sends files itself ("x-accel-redirect" for nginx, with
+# MEDIA_CENTRE_SENDFILE_ROOT its internal location for MEDIA_ROOT; "x-sendfile" for Apache).
+MEDIA_CENTRE_INLINE_TYPES = env.list("MEDIA_CENTRE_INLINE_TYPES", default=["application/pdf"])
+MEDIA_CENTRE_DOWNLOAD_MAX_AGE = env.int("MEDIA_CENTRE_DOWNLOAD_MAX_AGE", default=300)
+MEDIA_CENTRE_SENDFILE = env.str("MEDIA_CENTRE_SENDFILE", default="")
+MEDIA_CENTRE_SENDFILE_ROOT = env.str("MEDIA_CENTRE_SENDFILE_ROOT", default="/protected-media/")
