@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Topic
+from .models import AccessibilityRequest, Organisation, Topic
 
 
 class ListFilterForm(forms.Form):
@@ -44,3 +44,17 @@ class ListFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class AccessibleVersionForm(forms.ModelForm):
+    """A visitor asks for a document in a format they can use."""
+
+    class Meta:
+        model = AccessibilityRequest
+        fields = ["name", "email", "message"]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your email address"),
+            "message": _("What format would help you? (optional)"),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}

@@ -8,12 +8,14 @@ from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 
 from .downloads import StoredFile, serve
-from .forms import ListFilterForm
+from .forms import AccessibleVersionForm, ListFilterForm
+from .middleware import language_neutral
 from .models import (
     Document,
     Event,
@@ -25,6 +27,7 @@ from .models import (
     Quote,
     Study,
 )
+from .notifications import notify_accessibility_request
 from .publishing_views import can_preview, detail_view, visible_object
 
 
@@ -301,6 +304,7 @@ def _count_download(document: Document) -> Callable[[], None]:
     return count
 
 
+@language_neutral
 @require_safe
 def download(request: HttpRequest, pk: int, file_name: str) -> HttpResponse:
     """A document at its stable address: the newest file, public only through a public item."""
@@ -319,6 +323,7 @@ def download(request: HttpRequest, pk: int, file_name: str) -> HttpResponse:
     return serve(request, stored, count=_count_download(document))
 
 
+@language_neutral
 @require_safe
 def download_version(request: HttpRequest, pk: int, number: int, file_name: str) -> HttpResponse:
     """One version of a document, at an address whose content never changes."""
@@ -368,6 +373,7 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+@language_neutral
 @require_safe
 def image(request: HttpRequest, name: str) -> HttpResponse:
     """An uploaded image or rendition, public only when something published shows it."""
@@ -376,5 +382,22 @@ def image(request: HttpRequest, name: str) -> HttpResponse:
     return serve_image(request, name)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def accessible_version_request(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    """Ask for a document in an accessible format; the request is stored, then the desk told."""
+    document = Document.objects.public().filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    form = AccessibleVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accessibility_request = form.save(commit=False)
+        accessibility_request.document = document
+        accessibility_request.language = get_language()
+        accessibility_request.save()
+        notify_accessibility_request(accessibility_request)
+        return redirect(request.path + "?sent=1")
+    return render(
+        request,
+        "media_centre/accessible_version.html",
+        {"document": document, "form": form, "sent": request.GET.get("sent") == "1"},
+    )

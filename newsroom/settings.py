@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "media_centre.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,11 +132,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Uploaded images are served by the app at /images/ (media_centre.images.serve_image), which
+# checks that something public shows them; there is no unchecked /media/ route.
+MEDIA_URL = "images/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Uploaded files on the local disk, or on S3-compatible object storage when a bucket is named
+# (django-storages; `pip install '.[s3]'`). Files are always read through the Storage API.
+_S3_BUCKET = env.str("MEDIA_CENTRE_S3_BUCKET", default="")
+_DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if _S3_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_CENTRE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_CENTRE_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_CENTRE_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("MEDIA_CENTRE_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",  # files reach visitors only through the app's checks
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -149,6 +169,22 @@ STORAGES = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 LOGIN_URL = "admin:login"
+
+# Mail (Django 6.1's MAILERS): printed to the console in development; in production
+# EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email.get("EMAIL_HOST") or "localhost",
+        "port": _email.get("EMAIL_PORT") or 25,
+        "username": _email.get("EMAIL_HOST_USER") or "",
+        "password": _email.get("EMAIL_HOST_PASSWORD") or "",
+        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "timeout": 10,
+    }
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -182,3 +218,8 @@ MEDIA_CENTRE_INLINE_TYPES = env.list("MEDIA_CENTRE_INLINE_TYPES", default=["appl
 MEDIA_CENTRE_DOWNLOAD_MAX_AGE = env.int("MEDIA_CENTRE_DOWNLOAD_MAX_AGE", default=300)
 MEDIA_CENTRE_SENDFILE = env.str("MEDIA_CENTRE_SENDFILE", default="")
 MEDIA_CENTRE_SENDFILE_ROOT = env.str("MEDIA_CENTRE_SENDFILE_ROOT", default="/protected-media/")
+# Where visitors' requests go when a document's releases name no media contact.
+MEDIA_CENTRE_CONTACT_EMAIL = env.str("MEDIA_CENTRE_CONTACT_EMAIL", default="media@localhost")
+# Uploads: the largest file an editor may upload, and the most pixels an image may have.
+MEDIA_CENTRE_MAX_UPLOAD_BYTES = env.int("MEDIA_CENTRE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+MEDIA_CENTRE_MAX_IMAGE_PIXELS = env.int("MEDIA_CENTRE_MAX_IMAGE_PIXELS", default=40_000_000)

@@ -1,6 +1,7 @@
 """Shared fixtures and small factories that `setdefault` sensible values."""
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
@@ -26,12 +27,18 @@ from media_centre.models import (
 
 _seq = itertools.count(1)
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _one_page_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = _one_page_pdf()  # a real, one-page PDF that pypdf reads
 
 
 @pytest.fixture(autouse=True)

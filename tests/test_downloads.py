@@ -63,14 +63,23 @@ def test_chinese_file_name_keeps_its_characters_with_an_ascii_fallback(client):
 
 
 def test_types_other_than_pdf_download_as_attachments(client, settings):
-    document = make_document(title="Data", content=b"year,value\n2025,1\n")
-    Document.objects.filter(pk=document.pk).update(media_type="text/csv")
+    document = make_document(title="Data", content=b"year,value\n2025,1\n2026,2\n")
+    assert (document.media_type, document.file_name) == ("text/csv", "data.csv")
     make_release(pdf=document)
-    response = client.get(Document.objects.get(pk=document.pk).get_absolute_url())
-    assert response["Content-Disposition"].startswith('attachment; filename="data.pdf"')
+    response = client.get(document.get_absolute_url())
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="data.csv"')
     settings.MEDIA_CENTRE_INLINE_TYPES = ["application/pdf", "text/csv"]
-    response = client.get(Document.objects.get(pk=document.pk).get_absolute_url())
-    assert response["Content-Disposition"].startswith("inline;")
+    assert client.get(document.get_absolute_url())["Content-Disposition"].startswith("inline;")
+
+
+def test_download_name_takes_its_extension_from_the_content(client):
+    document = make_document(title="Figures", content=MINIMAL_PDF)
+    Document.objects.filter(pk=document.pk).update(sha256="")
+    document = Document.objects.get(pk=document.pk)
+    document.file = ContentFile(MINIMAL_PDF, name="figures.xlsx")
+    document.save()
+    assert document.file_name == "figures.pdf"
 
 
 def test_head_has_the_headers_and_no_body_and_is_not_counted(client, document):
@@ -258,3 +267,9 @@ def test_a_large_file_streams_in_constant_memory(client, settings):
     tracemalloc.stop()
     assert received == size
     assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_files_do_not_vary_by_language(client, document):
+    response = get(client, document, accept_language="zh-HK")
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert "Content-Language" not in response

@@ -54,6 +54,21 @@ def test_production_with_its_variables_starts():
     assert "started" in result.stdout
 
 
+def test_a_bucket_name_puts_uploads_on_object_storage():
+    code = "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MEDIA_CENTRE_"))}
+    env = {**clean, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    local = subprocess.run([sys.executable, "-c", code], cwd="/", env=env, capture_output=True)
+    assert local.stdout.strip() == b"django.core.files.storage.FileSystemStorage"
+    s3 = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd="/",
+        env={**env, "MEDIA_CENTRE_S3_BUCKET": "newsroom-files"},
+        capture_output=True,
+    )
+    assert s3.stdout.strip() == b"storages.backends.s3.S3Storage"
+
+
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_full_sync():
     if connection.vendor != "sqlite":

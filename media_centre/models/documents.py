@@ -1,7 +1,6 @@
 """Downloadable files: the release as PDF, an MoU's text, a study in each language."""
 
 import hashlib
-import mimetypes
 from pathlib import PurePath
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from ..uploads import validate_document_upload
+from ..uploads import sniff_document, validate_document_upload
 
 MEDIA_TYPE_LABELS = {
     "application/pdf": "PDF",
@@ -21,6 +20,17 @@ MEDIA_TYPE_LABELS = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
     "text/csv": "CSV",
     "application/zip": "ZIP",
+}
+
+
+# The download name's extension follows the content, whatever the uploaded file was called.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "text/csv": ".csv",
+    "application/zip": ".zip",
 }
 
 
@@ -107,7 +117,9 @@ class Document(models.Model):
         if new_file:
             self._read_file_facts()
             self.file_updated_at = timezone.now()
-        extension = PurePath(self.file.name).suffix.lower() if self.file else ""
+        extension = EXTENSIONS.get(self.media_type) or (
+            PurePath(self.file.name).suffix.lower() if self.file else ""
+        )
         self.file_name = (slugify(self.title, allow_unicode=True) or "document")[:180] + extension
         super().save(*args, **kwargs)
         if new_file:
@@ -146,20 +158,15 @@ class Document(models.Model):
         digest = hashlib.sha256()
         size = 0
         self.file.seek(0)
-        head = b""
         for chunk in self.file.chunks():
-            if not head:
-                head = chunk[:8]
             digest.update(chunk)
             size += len(chunk)
         self.file.seek(0)
         self.sha256 = digest.hexdigest()
         self.size = size
-        if head.startswith(b"%PDF-"):
-            self.media_type = "application/pdf"
-            self.page_count = _pdf_page_count(self.file)
-        else:
-            self.media_type = mimetypes.guess_type(self.file.name)[0] or "application/octet-stream"
+        self.media_type = sniff_document(self.file)
+        is_pdf = self.media_type == "application/pdf"
+        self.page_count = _pdf_page_count(self.file) if is_pdf else None
 
 
 def _pdf_page_count(file) -> int | None:

@@ -1,6 +1,7 @@
 """Renditions of uploaded images: each width and format made once, under a content-hashed name."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +15,7 @@ class Rendition(models.Model):
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     format = models.CharField(_("format"), max_length=4, choices=Format)
-    file = models.ImageField(_("file"), upload_to="renditions/", max_length=255)
+    file = models.ImageField(_("file"), upload_to="renditions/", max_length=255, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -31,4 +32,4 @@ class Rendition(models.Model):
         return f"{self.source} {self.width}w {self.format}"
 
     def get_absolute_url(self) -> str:
-        return self.file.url
+        return reverse("image", kwargs={"name": self.file.name})

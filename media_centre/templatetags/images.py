@@ -1,0 +1,79 @@
+"""The `{% picture %}` tag: an uploaded image in every width and WebP, for the browser to choose."""
+
+from django import template
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from ..models import Rendition
+
+register = template.Library()
+
+DEFAULT_SIZES = "(min-width: 60rem) 40rem, 100vw"
+MEDIA_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+# The `src` for browsers that ignore `srcset`: good enough on a phone and on a desktop.
+PLAIN_SRC_WIDTH = 960
+
+
+def image_url(name: str) -> str:
+    return reverse("image", kwargs={"name": name})
+
+
+@register.simple_tag
+def picture(
+    image: FieldFile | None,
+    alt: str,
+    sizes: str = DEFAULT_SIZES,
+    loading: str = "lazy",
+    **attributes: str,
+) -> SafeString:
+    """`<picture>` with WebP and fallback srcsets; one query for the image's renditions."""
+    if not image:
+        return mark_safe("")
+    extra = format_html_join("", ' {}="{}"', ((k, v) for k, v in attributes.items() if v))
+    by_format: dict[str, list[Rendition]] = {}
+    for rendition in Rendition.objects.filter(source=image.name).only(
+        "width", "height", "format", "file"
+    ):
+        by_format.setdefault(rendition.format, []).append(rendition)
+    fallback = next((by_format[f] for f in ("jpeg", "png") if f in by_format), None)
+    if fallback is None:  # made before renditions existed: the original alone
+        return format_html(
+            '<picture><img src="{}" alt="{}" loading="{}" decoding="async"{}></picture>',
+            image_url(image.name),
+            alt,
+            loading,
+            extra,
+        )
+    fallback.sort(key=lambda r: r.width)
+    largest = fallback[-1]
+    plain = next((r for r in reversed(fallback) if r.width <= PLAIN_SRC_WIDTH), fallback[0])
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        (
+            (MEDIA_TYPES[format], _srcset(renditions), sizes)
+            for format, renditions in by_format.items()
+            if renditions is not fallback
+        ),
+    )
+    return format_html(
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
+        ' loading="{}" decoding="async"{}></picture>',
+        sources,
+        image_url(plain.file.name),
+        _srcset(fallback),
+        sizes,
+        largest.width,
+        largest.height,
+        alt,
+        loading,
+        extra,
+    )
+
+
+def _srcset(renditions: list[Rendition]) -> str:
+    return ", ".join(
+        f"{image_url(r.file.name)} {r.width}w" for r in sorted(renditions, key=lambda r: r.width)
+    )
