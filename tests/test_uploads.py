@@ -615,3 +615,18 @@ def test_document_versions_have_no_admin_of_their_own():
     from django.contrib import admin
 
     assert DocumentVersion not in admin.site._registry
+
+
+def test_an_svg_hero_image_gets_our_plain_message_in_the_admin(client, editor, settings):
+    client.force_login(editor)
+    release = make_release()
+    page = client.get(url(PressRelease, "change", release.pk))
+    data = form_data(page)
+    data["hero_image"] = SimpleUploadedFile(
+        "chart.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    data["hero_image_alt"] = "A chart"
+    response = client.post(url(PressRelease, "change", release.pk), data)
+    assert response.status_code == 200
+    assert "SVG drawing" in response.content.decode()
+    assert not any((settings.MEDIA_ROOT / "images").glob("**/*"))

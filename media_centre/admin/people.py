@@ -5,11 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models import Organisation, Person, Position, Topic
-from .publishing import PUBLICATION_FIELDSETS, PublishableAdmin, StateFilter, in_every_language
+from .publishing import (
+    IMAGE_UPLOADS,
+    PUBLICATION_FIELDSETS,
+    PublishableAdmin,
+    StateFilter,
+    in_every_language,
+)
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(TranslationAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "short_name", "kind", "city"]
     list_filter = ["kind"]
     search_fields = in_every_language("name", "short_name", "city")

@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -101,8 +103,20 @@ class WithdrawForm(forms.Form):
     )
 
 
+# Images are checked by our own validator (content, pixel cap, plain words), not by the form
+# field's generic "Upload a valid image".
+IMAGE_UPLOADS = {
+    models.ImageField: {
+        "form_class": forms.FileField,
+        "widget": AdminFileWidget(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+    }
+}
+
+
 class PublishableAdmin(TranslationAdmin):
     """Publishing needs the model's `publish_<model>` permission, on every path."""
+
+    formfield_overrides = IMAGE_UPLOADS
 
     form = PublishableForm
     actions = ["publish_now", "withdraw"]
