@@ -218,6 +218,18 @@ MEDIA_CENTRE_INLINE_TYPES = env.list("MEDIA_CENTRE_INLINE_TYPES", default=["appl
 MEDIA_CENTRE_DOWNLOAD_MAX_AGE = env.int("MEDIA_CENTRE_DOWNLOAD_MAX_AGE", default=300)
 MEDIA_CENTRE_SENDFILE = env.str("MEDIA_CENTRE_SENDFILE", default="")
 MEDIA_CENTRE_SENDFILE_ROOT = env.str("MEDIA_CENTRE_SENDFILE_ROOT", default="/protected-media/")
+# Cookie consent: the cookie's name, how long a choice lasts, how long proof is kept, and how
+# our categories map to Google Consent Mode v2 signals (denied until the category is accepted).
+CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="newsroom_consent")
+CONSENT_COOKIE_SECURE = not DEBUG
+CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=182)
+CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=5 * 365)
+CONSENT_GTAG_SIGNALS = {
+    "performance": ["analytics_storage"],
+    "functionality": ["functionality_storage", "personalization_storage"],
+    "targeting": ["ad_storage", "ad_user_data", "ad_personalization"],
+}
+
 # Where visitors' requests go when a document's releases name no media contact.
 MEDIA_CENTRE_CONTACT_EMAIL = env.str("MEDIA_CENTRE_CONTACT_EMAIL", default="media@localhost")
 # Uploads: the largest file an editor may upload, and the most pixels an image may have.

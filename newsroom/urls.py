@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from consent import views as consent_views
 from media_centre import views as media_views
 
 urlpatterns = [
@@ -16,9 +17,14 @@ urlpatterns = [
         name="download-version",
     ),
     path("images/<path:name>", media_views.image, name="image"),
+    # Consent: language-free, so that cached pages in every language post to one place.
+    path("consent/", consent_views.choose, name="consent-choose"),
+    path("consent/state.css", consent_views.state_css, name="consent-state"),
+    path(".well-known/gpc.json", consent_views.gpc_json, name="gpc-json"),
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("consent.urls")),
     path("", include("media_centre.urls")),
     prefix_default_language=True,
 )

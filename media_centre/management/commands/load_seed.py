@@ -319,6 +319,9 @@ class Command(BaseCommand):
         self.report()
 
     def load(self) -> None:
+        from consent import seed as consent_seed
+
+        consent_seed.load(self.upsert)
         orgs = {
             slug: self.upsert(Organisation, {"slug": slug}, values)
             for slug, values in ORGANISATIONS.items()
