@@ -18,7 +18,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: run test lint migrate seed gettext messages catalogues clean
+.PHONY: run test test-browser lint migrate seed gettext messages catalogues clean
 
 $(VENV)/.installed: pyproject.toml
 	@py="$$($(find_python))" || { \
@@ -67,7 +67,13 @@ run: seed
 
 test: $(VENV)/.installed messages
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
+
+# The JavaScript paths in a real headless Chromium: Debian's, never a downloaded browser.
+test-browser: $(VENV)/.installed messages
+	@command -v chromium >/dev/null || { echo "Installing Chromium from Debian's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	$(PY) -m pytest -m browser -p no:randomly tests/browser
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

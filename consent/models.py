@@ -3,7 +3,7 @@
 import uuid
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -12,13 +12,26 @@ from django.utils.translation import gettext_lazy as _
 from media_centre.models.translated import Translated
 
 CATEGORY_CACHE_PREFIX = "consent:categories:"
+POLICY_CACHE_PREFIX = "consent:banner-policy:"
+
+
+def _delete_category_cache() -> None:
+    from django.conf import settings
+
+    cache.delete_many(
+        [
+            prefix + code
+            for prefix in (CATEGORY_CACHE_PREFIX, POLICY_CACHE_PREFIX)
+            for code, _name in settings.LANGUAGES
+        ]
+    )
 
 
 def clear_category_cache() -> None:
-    """The category table is cached per language under one prefix; every write clears it."""
-    from django.conf import settings
-
-    cache.delete_many([CATEGORY_CACHE_PREFIX + code for code, _name in settings.LANGUAGES])
+    """The category table is cached per language under one prefix; every write clears it, now
+    and again once the transaction commits (a page reading in between would re-cache old rows)."""
+    _delete_category_cache()
+    transaction.on_commit(_delete_category_cache)
 
 
 class CacheClearingQuerySet(models.QuerySet):
@@ -246,7 +259,8 @@ class ConsentRecord(models.Model):
         indexes = [models.Index(fields=["created_at", "action"], name="consent_time_action")]
 
     def __str__(self) -> str:
-        return f"{self.consent_id} {self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        when = timezone.localtime(self.created_at)
+        return f"{self.consent_id} {self.get_action_display()} {when:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:consent_consentrecord_change", args=[self.pk])

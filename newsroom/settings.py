@@ -224,6 +224,9 @@ CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="newsroom_consent")
 CONSENT_COOKIE_SECURE = not DEBUG
 CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=182)
 CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=5 * 365)
+# Non-essential scripts (analytics) that load only once their category is accepted, as JSON:
+# [{"category": "performance", "src": "https://www.googletagmanager.com/gtag/js?id=G-XXXX"}]
+CONSENT_SCRIPTS = env.json("CONSENT_SCRIPTS", default=[])
 CONSENT_GTAG_SIGNALS = {
     "performance": ["analytics_storage"],
     "functionality": ["functionality_storage", "personalization_storage"],

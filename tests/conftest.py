@@ -42,6 +42,16 @@ MINIMAL_PDF = _one_page_pdf()  # a real, one-page PDF that pypdf reads
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so that no test sees another's cached tables."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media_and_static(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
