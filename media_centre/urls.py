@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from . import converters, views
+from . import calendars, converters, feeds, search, views
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -12,6 +12,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("media-centre/", RedirectView.as_view(pattern_name="media_centre:home", permanent=True)),
     path("media-centre/press-releases/", views.ReleaseList.as_view(), name="release-list"),
+    path("media-centre/press-releases/feed.rss", feeds.release_feed, name="release-feed-rss"),
+    path("media-centre/press-releases/feed.atom", feeds.release_feed, name="release-feed-atom"),
+    path(
+        "media-centre/press-releases/<yyyy:year>/",
+        views.ReleaseYearArchive.as_view(),
+        name="release-year",
+    ),
+    path("search/", search.search_view, name="search"),
     path(
         "media-centre/press-releases/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
         views.release_detail,
@@ -20,6 +28,7 @@ urlpatterns = [
     path("media-centre/press-releases/draft/<int:pk>/", views.release_draft, name="release-draft"),
     path("media-centre/events/", views.EventList.as_view(), name="event-list"),
     path("media-centre/events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("media-centre/events/<slug:slug>/event.ics", calendars.event_ics, name="event-ics"),
     path("media-centre/mous/", views.MoUList.as_view(), name="mou-list"),
     path("media-centre/mous/<slug:slug>/", views.mou_detail, name="mou-detail"),
     path("publications/", views.StudyList.as_view(), name="study-list"),

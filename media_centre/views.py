@@ -105,6 +105,13 @@ class ReleaseList(FilteredList):
         return PressRelease.objects.published().for_list()
 
 
+class ReleaseYearArchive(ReleaseList):
+    """Releases of one year, as the institution's old site offered (to be written)."""
+
+    def get(self, request, *args, **kwargs):
+        raise Http404
+
+
 class EventList(FilteredList):
     template_name = "media_centre/event_list.html"
     offered = ("year", "topic", "organisation", "kind")

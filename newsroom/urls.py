@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from consent import views as consent_views
+from media_centre import calendars, sitemaps
 from media_centre import views as media_views
 
 urlpatterns = [
@@ -21,6 +22,10 @@ urlpatterns = [
     path("consent/", consent_views.choose, name="consent-choose"),
     path("consent/state.css", consent_views.state_css, name="consent-state"),
     path(".well-known/gpc.json", consent_views.gpc_json, name="gpc-json"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, name="sitemap-section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("calendar/events.ics", calendars.event_calendar, name="event-calendar"),
 ]
 
 urlpatterns += i18n_patterns(
