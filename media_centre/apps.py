@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MediaCentreConfig(AppConfig):
     name = "media_centre"
     verbose_name = _("Media centre")
+
+    def ready(self) -> None:
+        from .search import index
+
+        index.connect()

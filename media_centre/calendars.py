@@ -1,11 +1,99 @@
-"""iCalendar: a feed of events and one .ics per event (to be written)."""
+"""iCalendar: a feed of events and one .ics per event, with time zones and a stable UID."""
 
-from django.http import Http404
+import datetime as dt
+
+import icalendar
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from .middleware import language_neutral
+from .models import Event
+
+CALENDAR_LENGTH = 500
+
+STATUS = {
+    Event.EventStatus.CANCELLED: "CANCELLED",
+    Event.EventStatus.POSTPONED: "TENTATIVE",
+}
 
 
-def event_calendar(request):
-    raise Http404
+def _description(event: Event) -> str:
+    lines = [event.summary] if event.summary else []
+    organisers = [organisation.name for organisation in event.organisers.all()]
+    if organisers:
+        lines.append(gettext("Organisers: %(names)s") % {"names": ", ".join(organisers)})
+    return "\n\n".join(lines)
 
 
-def event_ics(request, slug):
-    raise Http404
+def _vevent(request: HttpRequest, event: Event) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", f"event-{event.pk}@{request.get_host()}")
+    vevent.add("dtstamp", event.updated_at)
+    vevent.add("last-modified", event.updated_at)
+    vevent.add("summary", event.title)
+    last_day = event.end_date or event.start_date
+    if event.start_time:
+        vevent.add("dtstart", dt.datetime.combine(event.start_date, event.start_time, event.tz))
+        if event.end_time:
+            vevent.add("dtend", dt.datetime.combine(last_day, event.end_time, event.tz))
+    else:
+        # Times unknown: an all-day event; DTEND is exclusive (RFC 5545, 3.6.1).
+        vevent.add("dtstart", event.start_date)
+        vevent.add("dtend", last_day + dt.timedelta(days=1))
+    location = ", ".join(part for part in (event.venue, event.city) if part)
+    if location:
+        vevent.add("location", location)
+    description = _description(event)
+    if description:
+        vevent.add("description", description)
+    vevent.add("url", request.build_absolute_uri(event.get_absolute_url()))
+    vevent.add("status", STATUS.get(event.event_status, "CONFIRMED"))
+    return vevent
+
+
+def _calendar(request: HttpRequest, events: list[Event], name: str) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{settings.MEDIA_CENTRE_SITE_NAME}//Media centre//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(_vevent(request, event))
+    if events:
+        days = [event.start_date for event in events]
+        calendar.add_missing_timezones(
+            first_date=min(days) - dt.timedelta(days=366),
+            last_date=max(days) + dt.timedelta(days=366),
+        )
+    return calendar.to_ical()
+
+
+def _response(content: bytes) -> HttpResponse:
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+def _public_events():
+    return Event.objects.published().filter(start_date__isnull=False).prefetch_related("organisers")
+
+
+@language_neutral
+@require_safe
+def event_calendar(request: HttpRequest) -> HttpResponse:
+    """The latest published events, in English: the address has no language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        events = list(_public_events().order_by("-start_date", "-pk")[:CALENDAR_LENGTH])
+        name = f"{settings.MEDIA_CENTRE_SITE_NAME} · {gettext('Events')}"
+        return _response(_calendar(request, events, name))
+
+
+@require_safe
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(_public_events(), slug=slug)
+    response = _response(_calendar(request, [event], event.title))
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response

@@ -1,7 +1,121 @@
-"""RSS 2.0 and Atom feeds of press releases: all, per topic, per language (to be written)."""
+"""RSS 2.0 and Atom feeds of press releases: all, per topic, in the language of the URL."""
 
-from django.http import Http404
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.translation import gettext
+
+from .models import PressRelease, Topic
+
+FEED_LENGTH = 20
 
 
-def release_feed(request, **kwargs):
-    raise Http404
+@dataclass
+class FeedScope:
+    """What one request asks for: an optional topic, and the request for absolute URLs."""
+
+    request: HttpRequest
+    topic: Topic | None
+
+    def query(self) -> str:
+        return f"?topic={self.topic.slug}" if self.topic else ""
+
+
+class ReleaseFeed(Feed):
+    feed_type = Rss201rev2Feed
+    url_name = "media_centre:release-feed-rss"
+
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedScope:
+        slug = request.GET.get("topic")
+        topic = get_object_or_404(Topic, slug=slug) if slug else None
+        return FeedScope(request=request, topic=topic)
+
+    def title(self, obj: FeedScope) -> str:
+        parts = [settings.MEDIA_CENTRE_SITE_NAME, gettext("Press releases")]
+        if obj.topic:
+            parts.append(obj.topic.name)
+        return " · ".join(parts)
+
+    def description(self, obj: FeedScope) -> str:
+        if obj.topic:
+            return gettext("The latest press releases on %(topic)s.") % {"topic": obj.topic.name}
+        return gettext("The latest press releases.")
+
+    def link(self, obj: FeedScope) -> str:
+        return reverse("media_centre:release-list") + obj.query()
+
+    def feed_url(self, obj: FeedScope) -> str:
+        return reverse(self.url_name) + obj.query()
+
+    def items(self, obj: FeedScope) -> list[PressRelease]:
+        releases = PressRelease.objects.published().select_related("pdf").prefetch_related("topics")
+        if obj.topic:
+            releases = releases.filter(topics=obj.topic)
+        releases = list(releases[:FEED_LENGTH])
+        for release in releases:
+            # Enclosure URLs are not made absolute by the framework, so do it here.
+            release.feed_pdf_url = (
+                obj.request.build_absolute_uri(release.pdf.get_absolute_url())
+                if release.pdf
+                else None
+            )
+        return releases
+
+    def item_title(self, item: PressRelease) -> str:
+        return item.headline
+
+    def item_description(self, item: PressRelease) -> str:
+        # Readers treat RSS descriptions and Atom summaries as HTML: escape the plain text.
+        return escape(item.summary)
+
+    def item_guid_is_permalink(self, item: PressRelease) -> bool:
+        return True
+
+    def item_pubdate(self, item: PressRelease) -> dt.datetime | None:
+        if item.publish_at:
+            return item.publish_at
+        if item.release_date:
+            return dt.datetime.combine(item.release_date, dt.time())  # local midnight
+        return None
+
+    def item_updateddate(self, item: PressRelease) -> dt.datetime:
+        return item.updated_at
+
+    def item_categories(self, item: PressRelease) -> list[str]:
+        return [topic.name for topic in item.topics.all()]
+
+    def item_enclosures(self, item: PressRelease) -> list[Enclosure]:
+        if not item.feed_pdf_url:
+            return []
+        return [
+            Enclosure(
+                url=item.feed_pdf_url,
+                length=str(item.pdf.size),
+                mime_type=item.pdf.media_type or "application/octet-stream",
+            )
+        ]
+
+
+class AtomReleaseFeed(ReleaseFeed):
+    feed_type = Atom1Feed
+    url_name = "media_centre:release-feed-atom"
+
+    def subtitle(self, obj: FeedScope) -> str:
+        return self.description(obj)
+
+
+rss_feed = ReleaseFeed()
+atom_feed = AtomReleaseFeed()
+
+
+def release_feed(request: HttpRequest, **kwargs) -> HttpResponse:
+    """RSS or Atom, as the URL's name says; the language is the URL prefix's, already active."""
+    is_atom = request.resolver_match.url_name == "release-feed-atom"
+    return (atom_feed if is_atom else rss_feed)(request, **kwargs)

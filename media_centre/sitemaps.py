@@ -1,11 +1,130 @@
-"""sitemap.xml with language alternates, and robots.txt (to be written)."""
+"""sitemap.xml with language alternates, and robots.txt."""
 
-from django.http import Http404
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .middleware import language_neutral
+from .models import Event, MoU, Person, PressRelease, Study
 
 
-def sitemap(request, **kwargs):
-    raise Http404
+class _Multilingual(Sitemap):
+    """Every address in each of the three languages, each listing the others (and x-default)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 5000  # entries (item × language) per page
 
 
-def robots_txt(request):
-    raise Http404
+class PublishedSitemap(_Multilingual):
+    """The published items of one model, newest change first."""
+
+    model = None
+
+    def items(self):
+        return self.model.objects.published().order_by("-updated_at", "-pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        # One aggregate, rather than Django's default of loading every item for the index.
+        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ReleaseSitemap(PublishedSitemap):
+    model = PressRelease
+
+    def items(self):
+        return super().items().only("pk", "slug", "release_date", "updated_at")
+
+
+class EventSitemap(PublishedSitemap):
+    model = Event
+
+    def items(self):
+        return super().items().only("pk", "slug", "updated_at")
+
+
+class MoUSitemap(PublishedSitemap):
+    model = MoU
+
+    def items(self):
+        return super().items().only("pk", "slug", "updated_at")
+
+
+class StudySitemap(PublishedSitemap):
+    model = Study
+
+    def items(self):
+        return super().items().only("pk", "slug", "updated_at")
+
+
+class SpeakerSitemap(PublishedSitemap):
+    model = Person
+
+    def items(self):
+        return super().items().only("pk", "slug", "updated_at")
+
+
+class PageSitemap(_Multilingual):
+    """The home page, the lists, and the yearly archives of releases."""
+
+    LISTS = (
+        "media_centre:home",
+        "media_centre:release-list",
+        "media_centre:event-list",
+        "media_centre:mou-list",
+        "media_centre:study-list",
+        "media_centre:speaker-list",
+    )
+
+    def items(self) -> list[tuple[str, dict]]:
+        years = PressRelease.objects.published().dates("release_date", "year", "DESC")
+        return [(name, {}) for name in self.LISTS] + [
+            ("media_centre:release-year", {"year": day.year}) for day in years
+        ]
+
+    def location(self, item: tuple[str, dict]) -> str:
+        name, kwargs = item
+        return reverse(name, kwargs=kwargs)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "releases": ReleaseSitemap,
+    "events": EventSitemap,
+    "mous": MoUSitemap,
+    "studies": StudySitemap,
+    "speakers": SpeakerSitemap,
+}
+
+
+@language_neutral
+@require_safe
+def sitemap(request: HttpRequest, section: str | None = None) -> HttpResponse:
+    """The index at /sitemap.xml; one section (paginated with ?p=) at /sitemap-<section>.xml."""
+    if section is None:
+        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+@language_neutral
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read everything public; the admin, search results and choices stay out."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /admin/",
+        "Disallow: /*/search/",
+        "Disallow: /consent/",
+        "Disallow: /language/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -106,10 +106,30 @@ class ReleaseList(FilteredList):
 
 
 class ReleaseYearArchive(ReleaseList):
-    """Releases of one year, as the institution's old site offered (to be written)."""
+    """Releases of one year, as the institution's old site offered; 404 for a year without any."""
+
+    template_name = "media_centre/release_year.html"
+    offered = ()  # the year is in the address; the full list keeps the other filters
 
     def get(self, request, *args, **kwargs):
-        raise Http404
+        published = PressRelease.objects.published()
+        self.years = [d.year for d in published.dates(self.date_field, "year", "DESC")]
+        if kwargs["year"] not in self.years:
+            raise Http404(_("No press releases were published in that year."))
+        return super().get(request, *args, **kwargs)
+
+    def public_queryset(self) -> QuerySet:
+        return super().public_queryset().filter(release_date__year=self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        context.update(
+            year=year,
+            years=self.years,
+            seo_title=_("Press releases of %(year)s") % {"year": year},
+        )
+        return context
 
 
 class EventList(FilteredList):

@@ -42,6 +42,16 @@ MINIMAL_PDF = _one_page_pdf()  # a real, one-page PDF that pypdf reads
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Each test starts in English, whatever language the previous test left active."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so that no test sees another's cached tables."""
     from django.core.cache import cache

@@ -208,14 +208,15 @@ def test_footer_links_to_cookie_settings_everywhere(client, tables):
 
 def test_head_loads_consent_mode_first_and_the_state_stylesheet(client, tables):
     head = soup(client.get("/en/")).head
-    scripts = [s for s in head.find_all("script") if s.get("type") != "application/json"]
+    data = ("application/json", "application/ld+json")  # data blocks, never executed
+    scripts = [s for s in head.find_all("script") if s.get("type") not in data]
     assert scripts[0]["src"].endswith("js/consent-mode.js")
     assert not scripts[0].has_attr("defer") and not scripts[0].has_attr("async")
     assert any(s.get("src", "").endswith("js/consent.js") and s.has_attr("defer") for s in scripts)
     assert all(
         s.has_attr("src") or s.get("type") == "text/plain"
         for s in head.find_all("script")
-        if s.get("type") != "application/json"
+        if s.get("type") not in data
     )
     config = head.select_one("script#consent-config")
     assert config["type"] == "application/json"

@@ -108,7 +108,10 @@ def test_switcher_refuses_unknown_languages(client):
 def test_page_lists_its_other_language_versions(client):
     release = make_release()
     head = soup(client.get(release.get_absolute_url())).head
-    links = {link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate")}
+    links = {
+        link["hreflang"]: link["href"]
+        for link in head.find_all("link", rel="alternate", hreflang=True)
+    }
     assert set(links) == {"en", "zh-Hant", "zh-Hans", "x-default"}
     for code, tag in (("en", "en"), ("zh-hant", "zh-Hant"), ("zh-hans", "zh-Hans")):
         with translation.override(code):

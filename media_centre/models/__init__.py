@@ -7,6 +7,7 @@ from .mous import DatePrecision, MoU, MoUParty
 from .people import Organisation, Person, Position, Topic
 from .publishing import Publishable, State, Status
 from .releases import MediaContact, PressRelease, Quote
+from .search import SearchEntry
 from .studies import Study
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PressRelease",
     "Publishable",
     "Quote",
+    "SearchEntry",
     "State",
     "Status",
     "Study",

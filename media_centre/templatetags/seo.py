@@ -1,0 +1,121 @@
+"""Link previews and search results: canonical address, OpenGraph, Twitter card, JSON-LD."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import structured_data
+from ..models import Event, MoU, Person, PressRelease, Study
+
+register = template.Library()
+
+OG_LOCALES = {"en": "en_HK", "zh-hant": "zh_HK", "zh-hans": "zh_CN"}
+SECTIONS = {
+    "releases": _("Press releases"),
+    "events": _("Events"),
+    "mous": _("MoUs"),
+    "studies": _("Publications"),
+    "speakers": _("Speakers"),
+}
+
+
+def _is_error_page(context) -> bool:
+    # The 404 handler passes `exception`; a withdrawn item's 410 page passes `withdrawn_item`.
+    return "exception" in context or "withdrawn_item" in context
+
+
+def _description(item) -> str:
+    if isinstance(item, PressRelease | Event | MoU):
+        text = item.summary
+    elif isinstance(item, Study):
+        text = item.abstract
+    elif isinstance(item, Person):
+        text = "; ".join(position.title for position in item.positions.all()) or item.bio
+    else:
+        text = ""
+    return text or gettext("Press releases, events, memoranda of understanding and publications.")
+
+
+def _title(context, item) -> str:
+    if context.get("seo_title"):
+        return str(context["seo_title"])
+    if item:
+        return item.full_name if isinstance(item, Person) else str(item)
+    if context.get("section") in SECTIONS:
+        return str(SECTIONS[context["section"]])
+    return gettext("Media centre")
+
+
+def canonical_url(context) -> str:
+    """This page's absolute address in its language; lists keep their page number."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def seo_meta(context) -> SafeString:
+    """`<link rel="canonical">`, OpenGraph and Twitter card tags for this page."""
+    request = context.get("request")
+    if request is None or _is_error_page(context):
+        return mark_safe("")
+    item = context.get("item") or None
+    url = canonical_url(context)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    properties = [
+        ("og:site_name", settings.MEDIA_CENTRE_SITE_NAME),
+        ("og:title", _title(context, item)),
+        ("og:description", Truncator(_description(item)).words(50)),
+        ("og:url", url),
+        ("og:type", "article" if isinstance(item, PressRelease) else "website"),
+        ("og:locale", OG_LOCALES.get(language, "en_HK")),
+        *(
+            ("og:locale:alternate", locale)
+            for code, locale in OG_LOCALES.items()
+            if code != language
+        ),
+    ]
+    image = structured_data.item_image(item) if item else None
+    if image:
+        alt_field = dict(item.image_alternatives)[image.field.name]
+        properties += [
+            ("og:image", structured_data.image_url(request, image)),
+            ("og:image:alt", getattr(item, alt_field)),
+        ]
+    if isinstance(item, PressRelease) and item.publish_at:
+        properties.append(("article:published_time", structured_data.iso(item.publish_at)))
+        properties.append(("article:modified_time", structured_data.iso(item.updated_at)))
+    names = [("twitter:card", "summary_large_image" if image else "summary")]
+    return format_html(
+        '<link rel="canonical" href="{}">\n{}\n{}',
+        url,
+        format_html_join("\n", '<meta property="{}" content="{}">', properties),
+        format_html_join("\n", '<meta name="{}" content="{}">', names),
+    )
+
+
+@register.simple_tag(takes_context=True, name="structured_data")
+def structured_data_tag(context, item=None) -> SafeString:
+    """The page's schema.org JSON-LD: the item and its breadcrumbs, or the site on the home page."""
+    request = context.get("request")
+    if request is None or _is_error_page(context):
+        return mark_safe("")
+    if item:
+        objects = structured_data.for_item(request, item)
+    else:
+        match = request.resolver_match
+        is_home = match is not None and match.view_name == "media_centre:home"
+        objects = (
+            [{"@context": structured_data.CONTEXT, **structured_data.site_organisation(request)}]
+            if is_home
+            else []
+        )
+    return mark_safe("\n".join(structured_data.script(data) for data in objects))

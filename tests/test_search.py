@@ -1,0 +1,292 @@
+"""Site search: finds published items in three languages and two scripts, and nothing else."""
+
+import datetime as dt
+import html
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from media_centre.models import PressRelease, SearchEntry, Status
+
+from .conftest import make_document, make_event, make_mou, make_person, make_release, make_study
+
+pytestmark = pytest.mark.django_db
+
+
+def text_pdf(text: str) -> bytes:
+    """A valid one-page PDF whose page shows `text` in Helvetica."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def search_page(client, **params):
+    return client.get(reverse("media_centre:search"), params)
+
+
+def result_titles(response) -> list[str]:
+    return [
+        html.unescape(re.sub(r"</?mark>", "", hit.title)) for hit in response.context["results"]
+    ]
+
+
+@pytest.fixture
+def seed(db):
+    call_command("load_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seed_release_is_found_by_an_english_phrase(client, seed):
+    response = search_page(client, q="Lujiazui Forum")
+    assert response.status_code == 200
+    kinds = [hit.kind for hit in response.context["results"]]
+    assert "release" in kinds and "event" in kinds
+    release = PressRelease.objects.get()
+    assert release.headline in result_titles(response)
+    assert "<mark>Lujiazui</mark>" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["許正宇", "许正宇"])
+def test_seed_release_is_found_by_a_quoted_persons_chinese_name(client, seed, name):
+    response = search_page(client, q=name)
+    assert PressRelease.objects.get().headline in result_titles(response)
+    assert "Christopher Hui" in " ".join(result_titles(response))
+    release_hit = next(hit for hit in response.context["results"] if hit.kind == "release")
+    assert f"<mark>{name}</mark>" in str(release_hit.snippet) or "<mark>許正宇</mark>" in str(
+        release_hit.snippet
+    )
+
+
+def test_two_character_chinese_word_and_other_script_match(client):
+    release = make_release(body_zh_hant="<p>香港推動綠色金融發展。</p>", headline_zh_hant="綠色")
+    make_release(headline="Unrelated")
+    for query in ("金融", "绿色", "綠色金融", "绿色金融"):
+        response = search_page(client, q=query)
+        assert [hit.item.pk for hit in response.context["results"]] == [release.pk], query
+
+
+def test_traditional_query_finds_simplified_text(client):
+    release = make_release(summary_zh_hans="发展绿色债券市场", summary_zh_hant="")
+    response = search_page(client, q="綠色債券")
+    assert [hit.item.pk for hit in response.context["results"]] == [release.pk]
+
+
+def test_snippet_is_in_the_visitors_language_with_the_match_marked(client):
+    make_release(summary="Green bonds in Hong Kong", summary_zh_hant="香港的綠色債券")
+    response = client.get("/zh-hant/search/", {"q": "绿色"})
+    snippet = str(response.context["results"][0].snippet)
+    assert "<mark>綠色</mark>債券" in snippet
+
+
+def test_text_in_a_published_pdf_is_found_and_the_hit_names_the_document(client):
+    pdf = text_pdf("Synergy report text")
+    assert "Synergy report text" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    document = make_document(title="Annual synergy review", content=pdf)
+    study = make_study(title="A study")
+    study.files.add(document)
+    response = search_page(client, q="report text")
+    [hit] = response.context["results"]
+    assert hit.item == study
+    assert hit.found_in == "Annual synergy review"
+    assert "Found in: Annual synergy review" in response.content.decode()
+    assert "<mark>report</mark> <mark>text</mark>" in str(hit.snippet)
+
+
+def test_a_pdf_is_parsed_once_per_file(client, monkeypatch):
+    from media_centre.search import index
+
+    document = make_document(content=text_pdf("Parsed once"))
+    calls = []
+    real = index.pdf_text
+    monkeypatch.setattr(index, "pdf_text", lambda doc: calls.append(doc.pk) or real(doc))
+    release = make_release(pdf=document)
+    release.save()
+    make_mou(document=document)
+    assert calls == [document.pk]
+    assert len(search_page(client, q="parsed once").context["results"]) == 2
+
+
+def test_a_damaged_pdf_has_no_text_and_no_error(client):
+    document = make_document(content=b"%PDF-1.4\nnot really a pdf")
+    make_release(pdf=document, headline="Damaged attachment")
+    assert result_titles(search_page(client, q="damaged")) == ["Damaged attachment"]
+
+
+def test_drafts_scheduled_and_withdrawn_items_never_appear(client):
+    later = timezone.now() + dt.timedelta(days=1)
+    make_release(headline="Zebra draft", status=Status.DRAFT)
+    scheduled = make_release(headline="Zebra scheduled", publish_at=later)
+    make_release(headline="Zebra withdrawn", status=Status.WITHDRAWN, withdrawn_reason="Error")
+    make_release(headline="Zebra public")
+    make_person(name="Zebra Person", status=Status.DRAFT)
+    assert result_titles(search_page(client, q="zebra")) == ["Zebra public"]
+
+    # Its time comes without a save: visibility is decided when the query runs.
+    PressRelease.objects.filter(pk=scheduled.pk).update(
+        publish_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert sorted(result_titles(search_page(client, q="zebra"))) == [
+        "Zebra public",
+        "Zebra scheduled",
+    ]
+
+
+def test_withdrawing_a_published_release_removes_it_from_results(client):
+    release = make_release(headline="Quokka news")
+    assert result_titles(search_page(client, q="quokka")) == ["Quokka news"]
+    release.status = Status.WITHDRAWN
+    release.withdrawn_reason = "Issued in error"
+    release.save()
+    assert result_titles(search_page(client, q="quokka")) == []
+
+
+def test_edits_and_deletions_follow_into_the_index(client):
+    release = make_release(headline="Old wording")
+    release.headline = "New wording"
+    release.save()
+    assert result_titles(search_page(client, q="old wording")) == []
+    assert result_titles(search_page(client, q="new wording")) == ["New wording"]
+    release.delete()
+    assert not SearchEntry.objects.filter(kind="release", object_id=release.pk).exists()
+
+
+def test_kind_and_year_filters(client):
+    make_release(headline="Harbour release", release_date=dt.date(2024, 3, 1))
+    make_release(headline="Harbour release later", release_date=dt.date(2025, 3, 1))
+    make_event(title="Harbour event", start_date=dt.date(2025, 5, 1))
+    assert result_titles(search_page(client, q="harbour", kind="event")) == ["Harbour event"]
+    assert result_titles(search_page(client, q="harbour", year="2024")) == ["Harbour release"]
+    response = search_page(client, q="harbour")
+    assert result_titles(response) == [
+        "Harbour event",
+        "Harbour release later",
+        "Harbour release",
+    ]
+    assert dict(response.context["year_options"]) == {2025: 2, 2024: 1}
+    assert search_page(client, q="harbour", kind="nonsense").status_code == 404
+    assert search_page(client, q="harbour", year="20x4").status_code == 404
+
+
+def test_results_are_paginated_keeping_the_query(client):
+    for i in range(13):
+        make_release(headline=f"Pelican {i}", release_date=dt.date(2025, 1, 1 + i))
+    first = search_page(client, q="pelican")
+    assert len(first.context["results"]) == 12
+    assert first.context["result_count"] == 13
+    assert 'href="?q=pelican&amp;page=2"' in first.content.decode()
+    second = search_page(client, q="pelican", page="2")
+    assert result_titles(second) == ["Pelican 0"]
+    assert search_page(client, q="pelican", page="3").status_code == 404
+    assert search_page(client, q="pelican", page="x").status_code == 404
+
+
+def test_empty_query_and_no_results_get_friendly_pages(client):
+    empty = search_page(client)
+    assert empty.status_code == 200
+    assert "Type a word to search" in empty.content.decode()
+    assert '<meta name="robots" content="noindex">' in empty.content.decode()
+    none = search_page(client, q="nothingmatchesthis")
+    assert none.status_code == 200
+    assert "Nothing matches" in none.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        "green\x00\x01\x1b[31m finance",
+        '"',
+        "'",
+        'NEAR("a" "b")',
+        "NEAR(",
+        '"*',
+        "*",
+        "%",
+        "_",
+        "a OR b AND NOT c",
+        "^green",
+        "col:umn",
+        "金",
+        "綠色" * 2000,
+    ],
+)
+def test_hostile_queries_get_a_friendly_page(client, query):
+    make_release(headline="Green finance 綠色金融", summary="100% sure_thing")
+    response = search_page(client, q=query)
+    assert response.status_code == 200
+    assert len(response.context["query"]) <= 200
+
+
+def test_like_wildcards_are_literal(client):
+    make_release(headline="Fully 100% funded")
+    make_release(headline="Plain headline")
+    assert result_titles(search_page(client, q="%")) == ["Fully 100% funded"]
+    assert result_titles(search_page(client, q="_")) == []
+
+
+def test_html_in_content_is_escaped_in_results(client):
+    make_release(headline="Alert <script>alert(1)</script>", summary="<b>bold</b> claim")
+    response = search_page(client, q="alert")
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;" in body
+    assert "<b>bold</b>" not in body
+
+
+def test_query_budget_is_constant_whatever_the_number_of_results(client):
+    """One query for the matches, one for the page's entries, one per kind for the items."""
+    made = 0
+
+    def queries_with(n: int, **params) -> int:
+        nonlocal made
+        for i in range(made, n):  # n matching items of every kind
+            make_release(headline=f"Budget release {i}")
+            make_event(title=f"Budget event {i}")
+            make_mou(title=f"Budget mou {i}", parties=0)
+            make_study(title=f"Budget study {i}")
+            make_person(name=f"Budget person {i}", positions=0)
+        made = n
+        with CaptureQueriesContext(connection) as queries:
+            response = search_page(client, q="budget", **params)
+        assert response.context["result_count"] == (n if params else 5 * n)
+        return len(queries)
+
+    search_page(client)  # the site chrome's cached tables are filled by the first page
+    few, few_releases = queries_with(3), queries_with(3, kind="release")
+    many, many_releases = queries_with(30), queries_with(30, kind="release")
+    assert few_releases == many_releases
+    assert max(few, many) <= few_releases + 4  # at most one more query per other kind
+    assert many_releases == 4  # matches, entries, releases, their quotes
+
+
+def test_rebuild_command_restores_the_index(client):
+    make_release(headline="Rebuilt entry")
+    SearchEntry.objects.all().delete()
+    assert result_titles(search_page(client, q="rebuilt")) == []
+    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert result_titles(search_page(client, q="rebuilt")) == ["Rebuilt entry"]

@@ -1,0 +1,165 @@
+"""sitemap.xml and robots.txt, read as a crawler reads them."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from media_centre.models import Status
+
+from .conftest import make_event, make_mou, make_person, make_release, make_study
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+SECTIONS = ("pages", "releases", "events", "mous", "studies", "speakers")
+
+
+def parse(client, url: str) -> ET.Element:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/xml")
+    return ET.fromstring(response.content)
+
+
+def entries(client, section: str) -> dict[str, ET.Element]:
+    root = parse(client, reverse("sitemap-section", kwargs={"section": section}))
+    return {url.findtext("sm:loc", namespaces=NS): url for url in root.findall("sm:url", NS)}
+
+
+def alternates(entry: ET.Element) -> dict[str, str]:
+    return {
+        link.get("hreflang"): link.get("href")
+        for link in entry.findall("xhtml:link", NS)
+        if link.get("rel") == "alternate"
+    }
+
+
+def test_index_lists_every_section(client):
+    make_release()
+    root = parse(client, "/sitemap.xml")
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
+    locations = [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)]
+    assert locations == [f"http://testserver/sitemap-{section}.xml" for section in SECTIONS]
+    release_entry = root.findall("sm:sitemap", NS)[1]
+    assert release_entry.findtext("sm:lastmod", namespaces=NS)
+
+
+def test_release_section_lists_each_language_with_lastmod_and_alternates(client):
+    release = make_release(release_date=dt.date(2025, 6, 19), slug="green-finance")
+    urls = entries(client, "releases")
+    path = "/media-centre/press-releases/2025/06/19/green-finance/"
+    assert set(urls) == {f"http://testserver/{code}{path}" for code in ("en", "zh-hant", "zh-hans")}
+    entry = urls[f"http://testserver/en{path}"]
+    release.refresh_from_db()
+    lastmod = dt.date.fromisoformat(entry.findtext("sm:lastmod", namespaces=NS))
+    assert lastmod == timezone.localdate(release.updated_at)
+    assert alternates(entry) == {
+        "en": f"http://testserver/en{path}",
+        "zh-hant": f"http://testserver/zh-hant{path}",
+        "zh-hans": f"http://testserver/zh-hans{path}",
+        "x-default": f"http://testserver{path}",
+    }
+
+
+def test_x_default_address_of_the_sitemap_leads_to_a_language(client):
+    release = make_release()
+    response = client.get(release.get_absolute_url()[len("/en") :])
+    assert response.status_code == 302
+    assert response["Location"] == release.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "section, factory",
+    [
+        ("releases", make_release),
+        ("events", make_event),
+        ("mous", make_mou),
+        ("studies", make_study),
+        ("speakers", make_person),
+    ],
+)
+def test_only_published_items_are_listed(client, section, factory):
+    now = timezone.now()
+    public = factory()
+    hidden = [
+        factory(status=Status.DRAFT),
+        factory(status=Status.PUBLISHED, publish_at=now + dt.timedelta(days=1)),  # scheduled
+        factory(status=Status.WITHDRAWN, publish_at=now - dt.timedelta(days=2)),
+        factory(publish_at=now - dt.timedelta(days=2), unpublish_at=now - dt.timedelta(days=1)),
+    ]
+    listed = entries(client, section)
+    assert f"http://testserver{public.get_absolute_url()}" in listed
+    for item in hidden:
+        assert f"http://testserver{item.get_absolute_url()}" not in listed
+    assert len(listed) == 3  # the public item, once per language
+
+
+def test_pages_section_lists_the_lists_and_the_years_with_releases(client):
+    make_release(release_date=dt.date(2024, 3, 1))
+    make_release(release_date=dt.date(2023, 3, 1), status=Status.DRAFT)
+    urls = entries(client, "pages")
+    assert "http://testserver/en/" in urls
+    assert "http://testserver/zh-hant/media-centre/press-releases/" in urls
+    assert "http://testserver/en/media-centre/press-releases/2024/" in urls
+    assert "http://testserver/en/media-centre/press-releases/2023/" not in urls
+    assert len(alternates(urls["http://testserver/en/speakers/"])) == 4
+
+
+def test_unknown_section_and_empty_page_are_404(client):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-releases.xml?p=9").status_code == 404
+
+
+def test_large_sections_are_paginated_in_the_index(client, monkeypatch):
+    from media_centre import sitemaps
+
+    monkeypatch.setattr(sitemaps.ReleaseSitemap, "limit", 3)
+    make_release()
+    make_release()
+    root = parse(client, "/sitemap.xml")
+    locations = [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)]
+    assert "http://testserver/sitemap-releases.xml?p=2" in locations
+    assert len(entries(client, "releases")) == 3
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def grow(n: int) -> None:
+    for i in range(n):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+        make_release(release_date=day)
+        make_event(start_date=day)
+        make_mou(signed_on=day, parties=0)
+        make_study(publication_date=day)
+        make_person(positions=0)
+
+
+def test_query_count_is_the_same_for_3_or_30_items(client, django_assert_max_num_queries):
+    urls = ["/sitemap.xml", "/robots.txt"] + [f"/sitemap-{section}.xml" for section in SECTIONS]
+    grow(3)
+    small = {url: count_queries(client, url) for url in urls}
+    grow(27)
+    for url in urls:
+        with django_assert_max_num_queries(len(SECTIONS) * 2 if url == "/sitemap.xml" else 1):
+            assert count_queries(client, url) == small[url], url
+
+
+def test_robots_txt_keeps_private_pages_out_and_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    for rule in ("/admin/", "/*/search/", "/consent/", "/language/"):
+        assert f"Disallow: {rule}" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /" not in lines
