@@ -290,3 +290,19 @@ def test_rebuild_command_restores_the_index(client):
     assert result_titles(search_page(client, q="rebuilt")) == []
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert result_titles(search_page(client, q="rebuilt")) == ["Rebuilt entry"]
+
+
+def test_an_mou_known_only_to_the_month_shows_its_month(client):
+    import datetime as dt
+
+    from media_centre.models import DatePrecision
+
+    from .conftest import make_mou
+
+    make_mou(
+        title="Memorandum on green bonds",
+        signed_on=dt.date(2024, 10, 1),
+        signed_on_precision=DatePrecision.MONTH,
+    )
+    page = client.get("/en/search/", {"q": "green bonds"}).content.decode()
+    assert "October 2024" in page and "Oct. 1, 2024" not in page

@@ -9,6 +9,7 @@ from operator import or_
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -88,6 +89,13 @@ class Hit:
     found_in: str = ""
     date: object = None
     url: str = field(default="")
+
+    @property
+    def date_text(self) -> str:
+        """The date as the item's own page shows it (an MoU may be known only to the month)."""
+        if self.kind == "mou":
+            return self.item.signed_on_display
+        return date_format(self.date) if self.date else ""
 
 
 def _comparable(text: str) -> str:
