@@ -83,7 +83,23 @@ class CategoryQuerySet(CacheClearingQuerySet):
         return rows
 
 
-class Category(Translated):
+class NoticeTable(Translated):
+    """A table the cookie notice is built from: every row written or deleted clears its cache."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        clear_category_cache()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        clear_category_cache()
+        return result
+
+
+class Category(NoticeTable):
     slug = models.SlugField(
         _("code"), max_length=40, unique=True, help_text=_("Used in the consent cookie; keep it.")
     )
@@ -109,17 +125,8 @@ class Category(Translated):
     def get_absolute_url(self) -> str:
         return reverse("consent:cookies") + f"#category-{self.slug}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        clear_category_cache()
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        clear_category_cache()
-        return result
-
-
-class DeclaredCookie(Translated):
+class DeclaredCookie(NoticeTable):
     name = models.CharField(
         _("name"),
         max_length=100,
@@ -148,15 +155,6 @@ class DeclaredCookie(Translated):
 
     def get_absolute_url(self) -> str:
         return reverse("consent:cookies") + f"#category-{self.category.slug}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        clear_category_cache()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        clear_category_cache()
-        return result
 
     def matches(self, cookie_name: str) -> bool:
         if "*" in self.name:
