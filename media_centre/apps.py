@@ -7,6 +7,8 @@ class MediaCentreConfig(AppConfig):
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
+        from . import account_events
         from .search import index
 
         index.connect()
+        account_events.connect()

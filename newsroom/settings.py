@@ -1,10 +1,12 @@
 """Settings for Newsroom, read from the environment through django-environ."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,10 +47,13 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "media_centre",
     "consent",
+    "axes",  # login throttling; last, as its documentation asks
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "media_centre.security.SecurityHeadersMiddleware",  # after CSP: picks the admin's policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "media_centre.middleware.LocaleMiddleware",
@@ -57,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -205,12 +211,78 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# --- Content Security Policy and the other security headers --------------------------------
+# Django 6's ContentSecurityPolicyMiddleware sends SECURE_CSP on every response. Public pages
+# run no inline script (external files; <script type="application/json"> and
+# "application/ld+json" data blocks are not executed), so the policy has no 'unsafe-inline' and
+# no nonce: a per-request nonce would make every page unique and defeat the page cache. The
+# admin, never cached, gets this policy plus a nonce (media_centre.security.admin_policy).
+# media_centre.security also sends Permissions-Policy and Cross-Origin-Resource-Policy.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "manifest-src": [CSP.SELF],
+}
+# Templates get `csp_nonce` (the admin's templates print it with {% csp_nonce_attr %}); the
+# nonce is made, and named in the header, only when a page uses it, which public pages never do.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    # Cookies: Secure (set above), SameSite=Lax, and the CSRF cookie out of JavaScript's reach
+    # (forms carry the token in a hidden field).
+    SESSION_COOKIE_SAMESITE = "Lax"
+    CSRF_COOKIE_SAMESITE = "Lax"
+    CSRF_COOKIE_HTTPONLY = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # Editors' sign-ins, sign-outs and failures (media_centre.account_events) and axes'
+        # lockouts: kept at INFO whatever the root level, so that the desk's logins are audited.
+        # Both propagate to the root's console handler (the root's level does not filter them).
+        "newsroom.accounts": {"level": "INFO"},
+        "axes": {"level": "INFO"},
+    },
 }
+
+# Editors' accounts: login throttling (django-axes), the admin's idle timeout.
+# Repeated failed logins to the admin lock that username *from that address* (both combined,
+# so a stranger cannot lock an editor out from elsewhere) for AXES_COOLOFF_TIME; a successful
+# login clears the count. Axes logs each lockout itself (logger "axes"); sign-ins and failures
+# are logged without secrets by media_centre.account_events (logger "newsroom.accounts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login outright
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HTTP_RESPONSE_CODE)
+# The client's address is REMOTE_ADDR (django-ipware is not installed, so axes reads it
+# directly). Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock everyone out
+# at once: install django-ipware and set AXES_IPWARE_META_PRECEDENCE_ORDER =
+# ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") with AXES_IPWARE_PROXY_COUNT (the number of proxies)
+# and/or AXES_IPWARE_PROXY_TRUSTED_IPS, or point AXES_CLIENT_IP_CALLABLE at a function that
+# returns the address the proxy vouches for. Never trust a header a client can set itself.
+# Sessions are used only by the admin (public pages set none): one expires after
+# DJANGO_SESSION_IDLE_MINUTES without a request (each request pushes the expiry back) and when
+# the browser closes. Django's login() gives a new session key at every sign-in.
+SESSION_IDLE_MINUTES = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # App settings.
 MEDIA_CENTRE_PAGE_SIZE = env.int("MEDIA_CENTRE_PAGE_SIZE", default=12)

@@ -1,0 +1,51 @@
+"""Editors' sign-ins and failures, logged without secrets.
+
+Each record names the account and the client's network (the address truncated as consent
+records are, to /24 or /48); never the password, nor the credentials Django passes with a
+failure. Axes logs lockouts itself, under the logger "axes".
+"""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+from consent.records import truncated_ip
+
+logger = logging.getLogger("newsroom.accounts")
+
+USERNAME_MAX_LENGTH = 150  # as long as Django's username field; longer attempts are cut
+
+
+def _network(request) -> str:
+    if request is None:
+        return ""
+    return truncated_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _logged_in(sender, request, user, **kwargs) -> None:
+    logger.info(
+        "Sign-in: %s from %s", user.get_username(), _network(request) or "an unknown address"
+    )
+
+
+def _logged_out(sender, request, user, **kwargs) -> None:
+    username = user.get_username() if user is not None else "(no user)"
+    logger.info("Sign-out: %s from %s", username, _network(request) or "an unknown address")
+
+
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # Only the attempted username is read from the credentials; nothing else of them is kept.
+    attempted = str(credentials.get(get_user_model().USERNAME_FIELD) or "")
+    attempted = attempted[:USERNAME_MAX_LENGTH]
+    logger.warning(
+        "Failed sign-in: %r from %s",
+        attempted,
+        _network(request) or "an unknown address",
+    )
+
+
+def connect() -> None:
+    user_logged_in.connect(_logged_in, dispatch_uid="newsroom.accounts.logged_in")
+    user_logged_out.connect(_logged_out, dispatch_uid="newsroom.accounts.logged_out")
+    user_login_failed.connect(_login_failed, dispatch_uid="newsroom.accounts.login_failed")
