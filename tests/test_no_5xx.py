@@ -1,0 +1,53 @@
+"""No query string, however strange, makes a public address answer 5xx (hypothesis)."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from media_centre.models import Event, MoU, Person, PressRelease, Study
+
+PARAMS = ["q", "year", "topic", "organisation", "kind", "when", "page", "next", "p", "period"]
+VALUES = st.one_of(
+    st.text(max_size=60),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["", "0", "-1", "1e9", "NaN", "2025", "'", '"*', "NEAR(", "%", "_", "\x00"]),
+)
+QUERIES = st.dictionaries(st.sampled_from(PARAMS), VALUES, max_size=4)
+
+
+@pytest.fixture
+def public_urls(db) -> list[str]:
+    """The seed's pages in every language, and the language-free doors; loaded once per test,
+    inside its transaction, and shared by all of hypothesis's examples."""
+    call_command("load_seed", verbosity=0)
+    items = [
+        PressRelease.objects.get(), Event.objects.get(), MoU.objects.get(),
+        Study.objects.get(), Person.objects.first(),
+    ]  # fmt: skip
+    urls = []
+    for language in ("en", "zh-hant", "zh-hans"):
+        with translation.override(language):
+            urls += [item.get_absolute_url() for item in items]
+            urls += [
+                f"/{language}/", f"/{language}/media-centre/press-releases/",
+                f"/{language}/media-centre/events/", f"/{language}/media-centre/mous/",
+                f"/{language}/publications/", f"/{language}/speakers/",
+                f"/{language}/search/", f"/{language}/cookies/",
+                f"/{language}/media-centre/press-releases/2025/",
+                f"/{language}/media-centre/press-releases/feed.rss",
+            ]  # fmt: skip
+    urls += ["/sitemap.xml", "/sitemap-releases.xml", "/calendar/events.ics", "/robots.txt"]
+    return urls
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(index=st.integers(min_value=0), query=QUERIES)
+def test_no_public_address_answers_5xx(public_urls, index, query):
+    url = public_urls[index % len(public_urls)]
+    response = Client(raise_request_exception=False).get(url, query)
+    assert response.status_code < 500, (url, query, response.status_code)
