@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .people import Organisation, Person, Topic
+from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
 from .translated import Translated
@@ -50,16 +50,10 @@ class EventQuerySet(PublishableQuerySet):
             models.Prefetch(
                 "speakers",
                 queryset=EventSpeaker.objects.select_related("person", "session").prefetch_related(
-                    models.Prefetch("person__positions", queryset=_positions())
+                    positions_prefetch("person__positions")
                 ),
             ),
         )
-
-
-def _positions():
-    from .people import Position
-
-    return Position.objects.select_related("organisation")
 
 
 class Event(Translated, Publishable):

@@ -86,11 +86,14 @@ class Topic(Translated):
         return reverse("media_centre:release-list") + f"?topic={self.slug}"
 
 
+def positions_prefetch(lookup: str = "positions") -> models.Prefetch:
+    """A person's positions with their organisations, as every page that names them shows."""
+    return models.Prefetch(lookup, queryset=Position.objects.select_related("organisation"))
+
+
 class PersonQuerySet(PublishableQuerySet):
     def with_positions(self):
-        return self.prefetch_related(
-            models.Prefetch("positions", queryset=Position.objects.select_related("organisation"))
-        )
+        return self.prefetch_related(positions_prefetch())
 
 
 class Person(Translated, Publishable):

@@ -8,7 +8,7 @@ from django_prose_editor.fields import ProseEditorField
 from ..richtext import PROSE_EXTENSIONS
 from ..uploads import validate_image_upload
 from .documents import Document
-from .people import Organisation, Person, Topic
+from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
 from .translated import Translated
@@ -55,16 +55,10 @@ class PressReleaseQuerySet(PublishableQuerySet):
             models.Prefetch(
                 "quotes",
                 queryset=Quote.objects.select_related("person").prefetch_related(
-                    models.Prefetch("person__positions", queryset=_positions())
+                    positions_prefetch("person__positions")
                 ),
             ),
         )
-
-
-def _positions():
-    from .people import Position
-
-    return Position.objects.select_related("organisation")
 
 
 class PressRelease(Translated, Publishable):
