@@ -1,7 +1,7 @@
 """The desk's consent texts: categories, declared cookies and policy versions."""
 
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Max
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -14,30 +14,7 @@ from ..models import (
     Category,
     DeclaredCookie,
     PolicyVersion,
-    clear_category_cache,
 )
-
-
-class ClearsCategoryCacheAfterCommit:
-    """Clear the category table once more after the admin's transaction commits.
-
-    The models clear it on every write, but inside the admin's transaction: a page that reads
-    the table before the commit would cache the old rows again, with no expiry.
-    """
-
-    def changeform_view(self, request, *args, **kwargs):
-        return self._then_clear(request, super().changeform_view(request, *args, **kwargs))
-
-    def changelist_view(self, request, *args, **kwargs):
-        return self._then_clear(request, super().changelist_view(request, *args, **kwargs))
-
-    def delete_view(self, request, *args, **kwargs):
-        return self._then_clear(request, super().delete_view(request, *args, **kwargs))
-
-    def _then_clear(self, request, response):
-        if request.method == "POST":
-            transaction.on_commit(clear_category_cache)
-        return response
 
 
 class DeclaredCookieInline(TranslationTabularInline):
@@ -47,7 +24,7 @@ class DeclaredCookieInline(TranslationTabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(ClearsCategoryCacheAfterCommit, TranslationAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "slug", "order", "is_necessary", "cookie_count"]
     list_editable = ["order"]
     search_fields = [*in_every_language("name"), "slug"]
@@ -80,7 +57,7 @@ class CategoryAdmin(ClearsCategoryCacheAfterCommit, TranslationAdmin):
 
 
 @admin.register(DeclaredCookie)
-class DeclaredCookieAdmin(ClearsCategoryCacheAfterCommit, TranslationAdmin):
+class DeclaredCookieAdmin(TranslationAdmin):
     list_display = ["name", "provider", "category", "expiry"]
     list_filter = ["category"]
     list_select_related = ["category"]
@@ -103,7 +80,7 @@ PUBLISHING_HELP = _(
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(ClearsCategoryCacheAfterCommit, TranslationAdmin):
+class PolicyVersionAdmin(TranslationAdmin):
     list_display = ["version", "last_updated", "published_at", "state"]
     fields = ["version", "last_updated", "published_at", "banner_text", "introduction", "details"]
     actions = ["publish_now"]

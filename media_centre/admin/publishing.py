@@ -70,16 +70,8 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class PublishableForm(forms.ModelForm):
-    def clean(self):
-        cleaned_data = super().clean()
-        # "Leave empty to publish now": fill the time before the model's constraints see it.
-        if (
-            "publish_at" in self.fields
-            and cleaned_data.get("status") == Status.PUBLISHED
-            and not cleaned_data.get("publish_at")
-        ):
-            cleaned_data["publish_at"] = timezone.now()
-        return cleaned_data
+    # "Leave empty to publish now" is the model's own clean(), which fills the time before its
+    # constraints are checked.
 
     def add_error(self, field, error):
         # Model.clean() may name a publishing field that is read-only for this user: show its
