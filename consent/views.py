@@ -9,7 +9,6 @@ visitor, so a cache (the server's or a CDN's) keeps one copy of each page. It wo
 JavaScript; `static/js/consent.js` only enhances it.
 """
 
-import unicodedata
 import uuid
 from collections.abc import Callable
 from http.cookies import CookieError, Morsel
@@ -29,12 +28,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from media_centre.middleware import language_neutral
+from media_centre.redirects import local_path
 
 from . import records, state
 from .models import Action, Category, DeclaredCookie, Method, PolicyVersion
@@ -42,7 +41,6 @@ from .models import Action, Category, DeclaredCookie, Method, PolicyVersion
 HIDE_BANNER = "#consent-banner{display:none}\n"
 CHOICE_ACTIONS = {Action.ACCEPT_ALL, Action.REJECT_ALL, Action.CUSTOM, Action.WITHDRAW}
 CHOICE_METHODS = {Method.BANNER, Method.SETTINGS}
-MAX_NEXT_LENGTH = 2000
 
 # A pending change to the response: records are appended before the page is rendered, the
 # cookies are set on the response once it exists.
@@ -85,22 +83,6 @@ def _same_origin(request: HttpRequest) -> bool:
         parsed = urlsplit(referer.strip())
         return parsed.scheme in ("http", "https") and parsed.netloc.lower() == host
     return False
-
-
-def _safe_next(request: HttpRequest, value: str) -> str:
-    """A path on this site to go back to; anything else (another host, `//x`, `\\x`) goes home."""
-    if (
-        value
-        and len(value) <= MAX_NEXT_LENGTH
-        and value.startswith("/")
-        and not value.startswith(("//", "/\\"))
-        and not any(unicodedata.category(char)[0] == "C" for char in value)
-        and url_has_allowed_host_and_scheme(
-            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return value
-    return reverse("media_centre:home")
 
 
 def _language_for(path: str) -> str:
@@ -247,7 +229,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     raw_next, page = data.get("next", ""), data.get("page", "")
     languages = [translation.get_language_from_path(path) for path in (raw_next, page)]
     with translation.override(next(filter(None, languages), translation.get_language())):
-        next_url = _safe_next(request, raw_next)
+        next_url = local_path(request, raw_next, reverse("media_centre:home"))
         page = page if page.startswith("/") else next_url
         method = data.get("method", "")
         method = method if method in CHOICE_METHODS else Method.BANNER

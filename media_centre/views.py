@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -29,6 +28,7 @@ from .models import (
 )
 from .notifications import notify_accessibility_request
 from .publishing_views import can_preview, detail_view, visible_object
+from .redirects import local_path
 
 
 @require_safe
@@ -378,15 +378,7 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
     """Remember the visitor's choice of language, then show the same page in it."""
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    target = request.GET.get("next", "")
-    if not (
-        target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        target = f"/{code}/"
-    response = redirect(target)
+    response = redirect(local_path(request, request.GET.get("next", ""), f"/{code}/"))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
