@@ -78,3 +78,35 @@ def test_sqlite_runs_in_wal_mode_with_full_sync():
         assert cursor.fetchone()[0] == 2  # FULL
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+
+
+def _cache_settings(debug: str) -> list[str]:
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.NEWSROOM_PAGE_CACHE)"
+    )
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_", "NEWSROOM_"))
+    }
+    env = {
+        **clean,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_DEBUG": debug,
+        "DJANGO_SECRET_KEY": "s" * 50,
+        "DJANGO_ALLOWED_HOSTS": "news.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd="/", env=env, capture_output=True, text=True
+    )
+    return result.stdout.split()
+
+
+def test_production_shares_its_cache_between_processes_and_serves_stored_pages():
+    """Every worker process must see a publish: the default production cache is on disk, not in
+    one process's memory."""
+    assert _cache_settings("false") == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        "True",
+    ]
+    assert _cache_settings("true") == ["django.core.cache.backends.locmem.LocMemCache", "False"]
