@@ -25,6 +25,7 @@ and serving of whole pages is switched.
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from functools import cache as memoise
 from pathlib import Path
 
@@ -151,6 +152,21 @@ def generation() -> tuple[str, float]:
     if not cache.add(GENERATION_KEY, current, timeout=lifetime):
         current = cache.get(GENERATION_KEY) or current
     return current
+
+
+_MISSING = object()
+
+
+def remember[T](name: str, compute: Callable[[], T]) -> T:
+    """A value derived from the content (a list's years, its number of items), computed once per
+    generation: the same invalidation as stored pages, whether the page cache is on or off."""
+    token, _ = generation()
+    key = "page-cache:memo:" + hashlib.sha256(f"{token}:{name}".encode()).hexdigest()
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return value
 
 
 @memoise

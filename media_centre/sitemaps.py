@@ -1,12 +1,16 @@
 """sitemap.xml with language alternates, and robots.txt."""
 
+from collections.abc import Sequence
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from . import page_cache
 from .middleware import language_neutral
 from .models import Event, MoU, Person, PressRelease, Study
 
@@ -20,10 +24,42 @@ class _Multilingual(Sitemap):
     limit = 5000  # entries (item × language) per page
 
 
+class _InEveryLanguage(Sequence):
+    """The (item, language) pairs Django's i18n sitemaps page through, counted and sliced in the
+    database: Django's own builds every pair of the archive in memory first, on every request."""
+
+    def __init__(self, items: QuerySet, languages: list[str], count_name: str):
+        self.items, self.languages, self.count_name = items, languages, count_name
+
+    def count(self) -> int:
+        items = page_cache.remember(self.count_name, self.items.count)
+        return items * len(self.languages)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("sitemap pages take plain slices")
+        start, stop, _ = index.indices(len(self))
+        per_item = len(self.languages)
+        first = start // per_item
+        items = self.items[first : -(-stop // per_item)]
+        pairs = [(item, language) for item in items for language in self.languages]
+        skip = start - first * per_item
+        return pairs[skip : skip + stop - start]
+
+
 class PublishedSitemap(_Multilingual):
     """The published items of one model, newest change first."""
 
     model = None
+
+    @property
+    def paginator(self) -> Paginator:
+        label = self.model._meta.label
+        pairs = _InEveryLanguage(self.items(), self._languages(), f"sitemap-count:{label}")
+        return Paginator(pairs, self.limit)
 
     def items(self):
         return self.model.objects.published().order_by("-updated_at", "-pk")
@@ -32,8 +68,12 @@ class PublishedSitemap(_Multilingual):
         return item.updated_at
 
     def get_latest_lastmod(self):
-        # One aggregate, rather than Django's default of loading every item for the index.
-        return self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        # One aggregate once per content change, rather than Django's default of loading every
+        # item for the index on every request.
+        return page_cache.remember(
+            f"sitemap-latest:{self.model._meta.label}",
+            lambda: self.model.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+        )
 
 
 class ReleaseSitemap(PublishedSitemap):
@@ -84,9 +124,13 @@ class PageSitemap(_Multilingual):
     )
 
     def items(self) -> list[tuple[str, dict]]:
-        years = PressRelease.objects.published().dates("release_date", "year", "DESC")
+        published = PressRelease.objects.published()
+        days = page_cache.remember(
+            "sitemap-release-years", lambda: list(published.dates("release_date", "year"))
+        )
+        years = [day.year for day in days]
         return [(name, {}) for name in self.LISTS] + [
-            ("media_centre:release-year", {"year": day.year}) for day in years
+            ("media_centre:release-year", {"year": year}) for year in reversed(years)
         ]
 
     def location(self, item: tuple[str, dict]) -> str:

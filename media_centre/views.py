@@ -4,14 +4,17 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 
+from . import page_cache
 from .downloads import StoredFile, serve
 from .forms import AccessibleVersionForm, ListFilterForm
 from .middleware import language_neutral
@@ -45,6 +48,16 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+class RememberedCountPaginator(Paginator):
+    def __init__(self, *args, count_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self) -> int:
+        return page_cache.remember(self.count_name, lambda: Paginator.count.func(self))
+
+
 class FilteredList(ListView):
     """A public list: published items only, filtered by a validated form, paginated."""
 
@@ -59,12 +72,28 @@ class FilteredList(ListView):
     def public_queryset(self) -> QuerySet:
         raise NotImplementedError
 
+    def published_years(self, model) -> list[int]:
+        """The years that have published items, newest first (once per content change: on a
+        large archive it reads every row)."""
+
+        def years() -> list[int]:
+            published = model.objects.published()
+            return [d.year for d in published.dates(self.date_field, "year", "DESC")]
+
+        return page_cache.remember(f"years:{model._meta.label}:{self.date_field}", years)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """The number of matching items is counted once per content change and filter."""
+        if self.form.is_bound and not self.form.is_valid():
+            return super().get_paginator(queryset, per_page, **kwargs)  # nothing worth keeping
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
+        name = f"count:{type(self).__name__}:{sorted(self.kwargs.items())}:{filters.urlencode()}"
+        return RememberedCountPaginator(queryset, per_page, count_name=name, **kwargs)
+
     def get_queryset(self) -> QuerySet:
         base = self.public_queryset()
-        years = []
-        if "year" in self.offered:
-            published = base.model.objects.published()
-            years = [d.year for d in published.dates(self.date_field, "year", "DESC")]
+        years = self.published_years(base.model) if "year" in self.offered else []
         self.form = ListFilterForm(
             self.request.GET or None, offered=self.offered, years=years, kinds=self.kinds
         )
@@ -112,8 +141,7 @@ class ReleaseYearArchive(ReleaseList):
     offered = ()  # the year is in the address; the full list keeps the other filters
 
     def get(self, request, *args, **kwargs):
-        published = PressRelease.objects.published()
-        self.years = [d.year for d in published.dates(self.date_field, "year", "DESC")]
+        self.years = self.published_years(PressRelease)
         if kwargs["year"] not in self.years:
             raise Http404(_("No press releases were published in that year."))
         return super().get(request, *args, **kwargs)

@@ -294,3 +294,15 @@ def test_a_publish_in_one_process_updates_what_another_process_serves(settings, 
         finally:
             server.terminate()
             server.wait(10)
+
+
+def test_a_lists_remembered_count_and_years_follow_a_publish(client, settings):
+    settings.NEWSROOM_PAGE_CACHE = False  # the remembered values, not stored pages
+    make_release(release_date=dt.date(2020, 5, 1))
+    first = client.get(LIST)
+    assert first.context["paginator"].count == 1
+    assert "2011" not in first.text
+    make_release(release_date=dt.date(2011, 3, 1))
+    second = client.get(LIST)
+    assert second.context["paginator"].count == 2
+    assert '<option value="2011">' in second.text

@@ -163,3 +163,26 @@ def test_robots_txt_keeps_private_pages_out_and_points_to_the_sitemap(client):
         assert f"Disallow: {rule}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /" not in lines
+
+
+def test_a_section_too_long_for_one_page_is_split_with_every_address_once(client, monkeypatch):
+    """Pages are sliced in the database (never the whole archive in memory): every item in every
+    language appears exactly once, in order, across the pages, and the index lists each page."""
+    from media_centre.sitemaps import ReleaseSitemap
+
+    monkeypatch.setattr(ReleaseSitemap, "limit", 4)
+    for i in range(5):
+        make_release(release_date=dt.date(2024, 1, 1) + dt.timedelta(days=i), slug=f"split-{i}")
+    index = parse(client, "/sitemap.xml")
+    pages = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS) if "releases" in loc.text]
+    assert pages == [
+        "http://testserver/sitemap-releases.xml",
+        *(f"http://testserver/sitemap-releases.xml?p={p}" for p in (2, 3, 4)),
+    ]
+    seen = []
+    for page in range(1, 5):
+        root = parse(client, reverse("sitemap-section", args=["releases"]) + f"?p={page}")
+        seen += [url.findtext("sm:loc", namespaces=NS) for url in root.findall("sm:url", NS)]
+    assert len(seen) == 15 == len(set(seen))
+    assert {loc.split("/")[3] for loc in seen} == {"en", "zh-hant", "zh-hans"}
+    assert client.get(reverse("sitemap-section", args=["releases"]) + "?p=5").status_code == 404

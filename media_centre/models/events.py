@@ -139,6 +139,19 @@ class Event(Translated, Publishable):
 
     class Meta:
         ordering = ["-start_date", "-start_time", "-pk"]
+        indexes = [
+            models.Index(
+                fields=[
+                    "-start_date",
+                    "-start_time",
+                    "-id",
+                    "status",
+                    "publish_at",
+                    "unpublish_at",
+                ],
+                name="event_list_order",
+            )
+        ]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", _("Can publish, schedule and withdraw events"))]

@@ -74,6 +74,12 @@ class Study(Translated, Publishable):
 
     class Meta:
         ordering = ["-publication_date", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["-publication_date", "-id", "status", "publish_at", "unpublish_at"],
+                name="study_list_order",
+            )
+        ]
         verbose_name = _("study")
         verbose_name_plural = _("studies")
         permissions = [("publish_study", _("Can publish, schedule and withdraw studies"))]
