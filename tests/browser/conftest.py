@@ -12,6 +12,7 @@ fixture applies to the pages it serves. Static files come from `StaticFilesHandl
 (pytest-django's live server wraps the site in it), from the finders, DEBUG or not.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -277,7 +278,7 @@ def pytest_terminal_summary(terminalreporter):
     write = terminalreporter.write_line
     version = _AXE_RESULTS[0]["version"]
     terminalreporter.section(f"axe-core {version}, WCAG 2.2 A and AA ({', '.join(AXE_TAGS)})")
-    header = f"{'page':<24}{'audits':>7}{'rules run':>11}{'passed':>9}{'to review':>11}"
+    header = f"{'page':<28}{'audits':>7}{'rules run':>11}{'passed':>9}{'to review':>11}"
     write(f"{header}{'violations':>12}")
     by_page: dict[str, list[dict]] = {}
     for result in _AXE_RESULTS:
@@ -290,11 +291,25 @@ def pytest_terminal_summary(terminalreporter):
     for name, results in by_page.items():
         run = [len(r["passes"]) + len(r["incomplete"]) + len(r["violations"]) for r in results]
         write(
-            f"{name:<24}{len(results):>7}{span(run):>11}"
+            f"{name:<28}{len(results):>7}{span(run):>11}"
             f"{span([len(r['passes']) for r in results]):>9}"
             f"{span([len(r['incomplete']) for r in results]):>11}"
             f"{sum(len(r['violations']) for r in results):>12}"
         )
+    by_state: dict[tuple, list[dict]] = {}
+    for result in _AXE_RESULTS:
+        key = (result["language"], result["size"], f"banner {result['banner']}")
+        by_state.setdefault(key, []).append(result)
+    for key, results in by_state.items():
+        passed = sum(len(r["passes"]) for r in results)
+        violations = sum(len(r["violations"]) for r in results)
+        write(
+            f"{' · '.join(key):<36}{len(results):>3} pages, {passed:>4} rule passes, "
+            f"{violations} violations"
+        )
+    if report := os.environ.get("AXE_REPORT"):  # every audit's counts, as JSON, for a note
+        Path(report).write_text(json.dumps(_AXE_RESULTS, ensure_ascii=False, indent=1))
+        write(f"Every audit's results: {report}")
     write(
         f"{len(_AXE_RESULTS)} audits (language × window size × banner open/closed); "
         "'rules run' are the rules that applied to something on the page."
