@@ -69,10 +69,14 @@ test: $(VENV)/.installed messages
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not browser"
 
-# The JavaScript paths in a real headless Chromium: Debian's, never a downloaded browser.
+# The JavaScript paths, keyboard, print and accessibility (axe-core) in a real headless Chromium:
+# Debian's, never a downloaded browser. axe-core comes from npm at the version in package-lock.json.
 test-browser: $(VENV)/.installed messages
 	@command -v chromium >/dev/null || { echo "Installing Chromium from Debian's packages"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@command -v npm >/dev/null || { echo "Installing npm from Debian's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m pytest -m browser -p no:randomly tests/browser
 
 lint: $(VENV)/.installed

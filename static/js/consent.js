@@ -98,6 +98,13 @@
     }
   }
 
+  /* While the banner shows, the window keeps its height as scroll padding (site.css), so that
+     the browser scrolls a newly focused element clear of it rather than behind it. */
+  function reserveRoom() {
+    var height = banner ? banner.offsetHeight : 0;
+    document.documentElement.style.setProperty("--consent-banner-height", height + "px");
+  }
+
   function closeBanner() {
     if (!banner) {
       return;
@@ -215,6 +222,13 @@
   });
 
   if (banner) {
+    reserveRoom();
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(reserveRoom).observe(banner);
+    } else {
+      window.addEventListener("resize", reserveRoom);
+      banner.addEventListener("toggle", reserveRoom, true);
+    }
     banner.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && banner.classList.contains("consent-banner--open")) {
         closeBanner();
