@@ -179,6 +179,8 @@ STORAGES = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 LOGIN_URL = "admin:login"
+# Where a sign-in goes when `next` is missing or points off the site (not /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Mail (Django 6.1's MAILERS): printed to the console in development; in production
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
