@@ -51,7 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "media_centre.page_cache.PageCacheMiddleware",  # first: a stored page skips the rest
+    "newsroom.request_log.RequestIdMiddleware",  # first: ids and logs every answer, 500s too
+    # Next: a stored page skips the rest (never storing the request id added outside it).
+    "media_centre.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "media_centre.security.SecurityHeadersMiddleware",  # after CSP: picks the admin's policy
@@ -201,6 +203,8 @@ NEWSROOM_CDN_MAX_AGE = env.int("NEWSROOM_CDN_MAX_AGE", default=30)
 NEWSROOM_BUILD = env.str("NEWSROOM_BUILD", default="")
 
 LOGIN_URL = "admin:login"
+# Where a sign-in goes when `next` is missing or points off the site (not /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Mail (Django 6.1's MAILERS): printed to the console in development; in production
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
@@ -264,12 +268,20 @@ if not DEBUG:
     CSRF_COOKIE_SAMESITE = "Lax"
     CSRF_COOKIE_HTTPONLY = True
 
+# Logs are JSON lines on stderr (newsroom.request_log.JsonFormatter), each with the request's
+# id. "newsroom.requests" writes one line per request (method, path without its query string,
+# route, status, duration, bytes; no address, user agent, cookie or user) at INFO, so
+# DJANGO_LOG_LEVEL=WARNING silences it. Uncaught exceptions reach the log through django.request.
+_LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    "formatters": {"json": {"()": "newsroom.request_log.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     "loggers": {
+        # Django's own console handler would print its records a second time, not as JSON.
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
         # Editors' sign-ins, sign-outs and failures (media_centre.account_events) and axes'
         # lockouts: kept at INFO whatever the root level, so that the desk's logins are audited.
         # Both propagate to the root's console handler (the root's level does not filter them).

@@ -33,3 +33,6 @@ urlpatterns += i18n_patterns(
     path("", include("media_centre.urls")),
     prefix_default_language=True,
 )
+
+# The 500 page shows the request's id for the visitor to quote (newsroom.request_log).
+handler500 = "newsroom.request_log.server_error"
