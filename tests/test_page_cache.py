@@ -306,3 +306,11 @@ def test_a_lists_remembered_count_and_years_follow_a_publish(client, settings):
     second = client.get(LIST)
     assert second.context["paginator"].count == 2
     assert '<option value="2011">' in second.text
+
+
+def test_a_stored_page_carries_each_visitors_own_request_id(client):
+    first = client.get(LIST)
+    second = client.get(LIST)
+    assert second["X-Page-Cache"] == "hit"
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+    assert second["X-Request-ID"] not in second.text
