@@ -45,20 +45,26 @@ class PressReleaseQuerySet(PublishableQuerySet):
             "unpublish_at",
         )
 
-    def for_detail(self):
-        return self.select_related(
-            "event", "mou", "study", "pdf", "media_contact"
-        ).prefetch_related(
-            "topics",
-            "organisations",
-            "attachments",
-            models.Prefetch(
-                "quotes",
-                queryset=Quote.objects.select_related("person").prefetch_related(
-                    positions_prefetch("person__positions")
-                ),
+
+def detail_prefetches() -> list:
+    """What a release page shows besides its own row: made only when the page's main part is
+    not already remembered (media_centre.views.release_main)."""
+    return [
+        "event",
+        "mou",
+        "study",
+        "pdf",
+        "media_contact",
+        "topics",
+        "organisations",
+        "attachments",
+        models.Prefetch(
+            "quotes",
+            queryset=Quote.objects.select_related("person").prefetch_related(
+                positions_prefetch("person__positions")
             ),
-        )
+        ),
+    ]
 
 
 class PressRelease(Translated, Publishable):

@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import structured_data
+from .. import page_cache, structured_data
 from ..models import Event, MoU, Person, PressRelease, Study
 
 register = template.Library()
@@ -109,7 +109,10 @@ def structured_data_tag(context, item=None) -> SafeString:
     if request is None or _is_error_page(context):
         return mark_safe("")
     if item:
-        objects = structured_data.for_item(request, item)
+        # Remembered with the item's page until the content changes (it reads related rows).
+        site = request.build_absolute_uri("/")
+        key = f"json-ld:{item._meta.label}:{item.pk}:{translation.get_language()}:{site}"
+        objects = page_cache.remember(key, lambda: structured_data.for_item(request, item))
     else:
         match = request.resolver_match
         is_home = match is not None and match.view_name == "media_centre:home"
