@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from consent.models import ConsentRecord
-from media_centre.demo.archive import sizes
+from media_centre.demo.builder import sizes
 from media_centre.models import (
     Document,
     Event,

@@ -26,7 +26,7 @@ from ..models import (
     Topic,
 )
 from ..search import index
-from .archive import DEMO_NETWORKS, PREFIX
+from .builder import DEMO_NETWORKS, PREFIX
 
 # In this order, so that nothing still protects a row when its turn comes.
 BY_SLUG = (PressRelease, Study, Event, MoU, Person, Organisation, Topic)

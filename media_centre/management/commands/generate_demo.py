@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 
-from media_centre.demo import cleanup
-from media_centre.demo.archive import Builder
+from media_centre.demo import archive, cleanup
 
 
 class Command(BaseCommand):
@@ -60,7 +59,7 @@ class Command(BaseCommand):
             if releases is None:
                 return
             built = time.perf_counter()
-            counts = Builder(releases, options["seed"], options["today"]).build()
+            counts = archive.generate(releases, options["seed"], options["today"])
         self.report("Made", counts, time.perf_counter() - built)
 
     def report(self, verb: str, counts, seconds: float) -> None:
