@@ -269,7 +269,7 @@ def fetch(base: str, page: Page) -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(database: Path, page_cache: str, log: Path):
+def gunicorn(database: Path, page_cache: str, log: Path, cache_dir: Path):
     port = free_port()
     env = environment(
         database,
@@ -277,6 +277,7 @@ def gunicorn(database: Path, page_cache: str, log: Path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         NEWSROOM_PAGE_CACHE=page_cache,
+        DJANGO_CACHE_DIR=str(cache_dir),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         DJANGO_LOG_LEVEL="ERROR",
     )
@@ -334,8 +335,11 @@ def wrk(binary: str, base: str, page: Page, seconds: float, args) -> dict:
 
 def measure(binary: str, database: Path, pages: list[Page], page_cache: str, args) -> dict:
     log = WORK / f"gunicorn-cache-{page_cache}.log"
+    # Production's file cache, empty at the start of each mode and outside the repository's .cache/.
+    cache_dir = WORK / f"cache-{page_cache}"
+    shutil.rmtree(cache_dir, ignore_errors=True)
     rows = []
-    with gunicorn(database, page_cache, log) as (process, base):
+    with gunicorn(database, page_cache, log, cache_dir) as (process, base):
         memory = Memory(process.pid).start()
         started = time.monotonic()
         for page in pages:

@@ -257,3 +257,13 @@ def test_it_refuses_to_run_in_production_unless_forced(settings):
     assert not PressRelease.objects.exists()
     generate("--force", releases=N)
     assert demo(PressRelease).count() == N
+
+
+def test_stored_pages_are_emptied_after_a_run():
+    from django.core.cache import cache
+
+    from media_centre import page_cache
+
+    cache.set(page_cache.GENERATION_KEY, "before")
+    generate(releases=N, seed=3)
+    assert cache.get(page_cache.GENERATION_KEY) != "before"

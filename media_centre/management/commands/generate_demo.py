@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 
+from media_centre import page_cache
 from media_centre.demo import archive, cleanup
 
 
@@ -56,6 +57,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     "The database already holds demo content; add --flush to replace it."
                 )
+            # Bulk writes send no signals: stored pages must go (once the transaction commits).
+            page_cache.invalidate()
             if releases is None:
                 return
             built = time.perf_counter()
