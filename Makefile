@@ -18,7 +18,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-browser lint migrate seed gettext messages catalogues clean
+.PHONY: run test test-browser lint migrate seed gettext messages catalogues clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@py="$$($(find_python))" || { \
@@ -78,6 +78,11 @@ test-browser: $(VENV)/.installed messages
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m pytest -m browser -p no:randomly tests/browser
+
+# The load benchmark (bench/README.md): gunicorn as in production, wrk, a 20,000-release archive.
+# Installs wrk from Debian's packages when missing; BENCH_ARGS="--duration 5" passes options.
+bench: $(VENV)/.installed messages
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

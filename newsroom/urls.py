@@ -7,9 +7,11 @@ from django.urls import include, path
 from consent import views as consent_views
 from media_centre import calendars, sitemaps
 from media_centre import views as media_views
+from newsroom import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
     path("language/<str:code>/", media_views.switch_language, name="switch-language"),
     path("downloads/<int:pk>/<str:file_name>", media_views.download, name="download"),
     path(

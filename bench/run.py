@@ -1,0 +1,561 @@
+"""The load benchmark: each kind of page under wrk, served by gunicorn as in production.
+
+    .venv/bin/python bench/run.py [--releases 20000] [--seed 1] [--duration 10] ...
+
+Builds (once) a database with the seed and a demo archive, serves it with gunicorn's production
+configuration, once with the page cache off and once on, and writes bench/results/. See
+bench/README.md for what the columns mean.
+"""
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "wrk" / "report.lua"
+PYTHON = sys.executable
+
+# The targets of issue 9: throughput of list and detail pages as a share of the trivial
+# endpoint's, a short tail, and no errors.
+RATIO_TARGETS = {"false": 0.15, "true": 0.8}
+RATIO_PAGES = {"release-list", "release-list-deep", "release-detail"}
+TAIL_FACTOR = 10
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    method: str = "GET"
+    body: str = ""
+    note: str = ""
+
+
+@dataclass
+class Memory:
+    """RSS (and PSS) of the gunicorn master and its workers, sampled in the background."""
+
+    pid: int
+    interval: float = 0.5
+    samples: list[tuple[float, int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> "Memory":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.monotonic(), *self.now()))
+            self._stop.wait(self.interval)
+
+    def now(self) -> tuple[int, int]:
+        """(RSS, PSS) in kB of the master and every process whose parent it is."""
+        rss = pss = 0
+        for pid in [self.pid, *children(self.pid)]:
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        return rss, pss
+
+    def between(self, start: float, end: float) -> list[tuple[float, int, int]]:
+        return [s for s in self.samples if start <= s[0] <= end]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def run(cmd: list[str], env: dict | None = None, quiet: bool = False) -> str:
+    result = subprocess.run(cmd, cwd=ROOT, env=env, text=True, capture_output=True, check=False)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"Failed: {' '.join(cmd)}")
+    if not quiet:
+        sys.stdout.write(result.stdout)
+    return result.stdout
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("Installing wrk from Debian's packages (apt-get install -y wrk)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    install = [*sudo, "apt-get", "install", "-y", "-qq", "wrk"]
+    if subprocess.run(install, env=env, check=False, capture_output=True).returncode != 0:
+        subprocess.run([*sudo, "apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(install, env=env, check=True)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    return found
+
+
+def environment(database: Path, **more: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+        "BENCH_STATIC_ROOT": str(WORK / "static"),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+        **more,
+    }
+
+
+def build_database(releases: int, seed: int, rebuild: bool) -> Path:
+    """migrate, load_seed and generate_demo once per (releases, seed); collectstatic each run."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    database = WORK / f"bench-{releases}-{seed}.sqlite3"
+    stamp = database.with_suffix(".json")
+    wanted = {"releases": releases, "seed": seed}
+    env = environment(database, DJANGO_DEBUG="true")
+    fresh = rebuild or not database.exists() or not stamp.exists()
+    if not fresh and json.loads(stamp.read_text()) != wanted:
+        fresh = True
+    if fresh:
+        for old in WORK.glob(f"{database.name}*"):
+            old.unlink()
+        stamp.unlink(missing_ok=True)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    run([PYTHON, "manage.py", "load_seed"], env, quiet=True)
+    if fresh:
+        print(f"Building the bench database: {releases} demo releases (seed {seed})")
+        started = time.perf_counter()
+        out = run(
+            [PYTHON, "manage.py", "generate_demo", f"--releases={releases}", f"--seed={seed}"],
+            env,
+            quiet=True,
+        )
+        print(out.strip().splitlines()[-1], f"(whole step {time.perf_counter() - started:.0f} s)")
+        stamp.write_text(json.dumps(wanted))
+    else:
+        print(f"Reusing {database.relative_to(ROOT)} ({releases} releases, seed {seed})")
+    production = environment(
+        database,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], production)
+    return database
+
+
+PICK_PAGES = r"""
+import json, math
+from django.conf import settings
+from django.db.models import Count
+from media_centre.models import Document, Event, PressRelease
+from media_centre.demo.builder import PREFIX
+
+releases = PressRelease.objects.published()
+detail = (
+    releases.filter(slug__startswith=PREFIX, pdf__isnull=False, event__isnull=False)
+    .annotate(n=Count("quotes")).filter(n__gte=2).first()
+    or releases.first()
+)
+years = sorted(d.year for d in releases.dates("release_date", "year"))
+year = years[len(years) // 2 - 3] if len(years) > 6 else years[0]
+pages = max(1, math.ceil(releases.filter(release_date__year=year).count()
+                         / settings.MEDIA_CENTRE_PAGE_SIZE))
+event = (
+    Event.objects.published().filter(slug__startswith=PREFIX)
+    .annotate(n=Count("speakers")).filter(n__gte=3, releases__isnull=False).first()
+    or Event.objects.published().first()
+)
+document = (
+    Document.objects.public()
+    .filter(file__contains="/" + PREFIX, release_pdf_of__isnull=False).first()
+    or Document.objects.public().first()
+)
+print(json.dumps({
+    "release": detail.get_absolute_url(),
+    "year": year, "page": pages,
+    "event": event.get_absolute_url(),
+    "document": document.get_absolute_url(),
+}))
+"""
+
+
+def pick_pages(database: Path, query: str) -> list[Page]:
+    env = environment(database, DJANGO_DEBUG="true")
+    out = run([PYTHON, "manage.py", "shell", "-c", PICK_PAGES], env, quiet=True)
+    found = json.loads(out.strip().splitlines()[-1])
+    return [
+        Page("healthz", "/healthz", note="trivial endpoint: the baseline"),
+        Page("home", "/en/"),
+        Page("release-list", "/en/media-centre/press-releases/"),
+        Page(
+            "release-list-deep",
+            f"/en/media-centre/press-releases/?year={found['year']}&page={found['page']}",
+            note=f"year {found['year']}, last page ({found['page']})",
+        ),
+        Page("release-detail", found["release"]),
+        Page("event-detail", found["event"]),
+        Page("search", f"/en/search/?q={query.replace(' ', '+')}", note=f"q={query}"),
+        Page("rss", "/en/media-centre/press-releases/feed.rss"),
+        Page("sitemap", "/sitemap.xml"),
+        Page("download", found["document"], note="a demo PDF"),
+        Page(
+            "consent-post",
+            "/consent/",
+            method="POST",
+            body="action=accept-all&method=banner&next=%2Fen%2F&page=%2Fen%2F",
+            note="accept all, answered 303",
+        ),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(base: str, page: Page) -> int:
+    request = urllib.request.Request(
+        base + page.path,
+        method=page.method,
+        data=page.body.encode() or None,
+        headers={"X-Forwarded-Proto": "https", "Sec-Fetch-Site": "same-origin"},
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@contextlib.contextmanager
+def gunicorn(database: Path, page_cache: str, log: Path, cache_dir: Path):
+    port = free_port()
+    env = environment(
+        database,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        NEWSROOM_PAGE_CACHE=page_cache,
+        DJANGO_CACHE_DIR=str(cache_dir),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        DJANGO_LOG_LEVEL="ERROR",
+    )
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError):
+                if fetch(base, Page("healthz", "/healthz")) == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"gunicorn did not start; see {log}")
+            time.sleep(0.2)
+        yield process, base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wrk(binary: str, base: str, page: Page, seconds: float, args) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": page.method,
+        "BENCH_BODY": page.body,
+        "BENCH_SEC_FETCH_SITE": "same-origin" if page.method == "POST" else "",
+    }
+    cmd = [
+        binary,
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        base + page.path,
+    ]
+    out = subprocess.run(cmd, env=env, text=True, capture_output=True, check=False).stdout
+    for line in out.splitlines():
+        if line.startswith("BENCH-JSON "):
+            return json.loads(line.removeprefix("BENCH-JSON "))
+    raise SystemExit(f"wrk printed no result for {page.name}:\n{out}")
+
+
+def measure(binary: str, database: Path, pages: list[Page], page_cache: str, args) -> dict:
+    log = WORK / f"gunicorn-cache-{page_cache}.log"
+    # Production's file cache, empty at the start of each mode and outside the repository's .cache/.
+    cache_dir = WORK / f"cache-{page_cache}"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    rows = []
+    with gunicorn(database, page_cache, log, cache_dir) as (process, base):
+        memory = Memory(process.pid).start()
+        started = time.monotonic()
+        for page in pages:
+            status = fetch(base, page)
+            if args.warmup:
+                wrk(binary, base, page, args.warmup, args)
+            begin = time.monotonic()
+            result = wrk(binary, base, page, args.duration, args)
+            end = time.monotonic()
+            during = memory.between(begin, end) or [(end, *memory.now())]
+            rows.append(
+                {
+                    "page": page.name,
+                    "path": page.path,
+                    "method": page.method,
+                    "note": page.note,
+                    "first_status": status,
+                    **result,
+                    "rss_start_kb": during[0][1],
+                    "rss_end_kb": during[-1][1],
+                    "rss_peak_kb": max(s[1] for s in during),
+                    "pss_start_kb": during[0][2],
+                    "pss_end_kb": during[-1][2],
+                }
+            )
+            print(
+                f"  {page.name:<18} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:.1f} ms"
+                f"  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}  (first: {status})"
+            )
+        memory.stop()
+        workers = len(children(process.pid))
+    samples = memory.samples
+    baseline = next((r["rps"] for r in rows if r["page"] == "healthz"), 0) or 1
+    for row in rows:
+        row["ratio"] = row["rps"] / baseline
+        row["targets"] = targets(row, page_cache)
+    return {
+        "page_cache": page_cache,
+        "workers": workers,
+        "seconds": round(time.monotonic() - started, 1),
+        "rss_peak_kb": max((s[1] for s in samples), default=0),
+        "rss_first_kb": samples[0][1] if samples else 0,
+        "rss_last_kb": samples[-1][1] if samples else 0,
+        "pss_peak_kb": max((s[2] for s in samples), default=0),
+        "memory_samples": [(round(t - samples[0][0], 2), r, p) for t, r, p in samples],
+        "pages": rows,
+    }
+
+
+def targets(row: dict, page_cache: str) -> dict[str, bool]:
+    checks = {
+        "tail": row["p99_ms"] <= TAIL_FACTOR * row["p50_ms"],
+        "errors": row["errors"] == 0,
+        # wrk counts no timeout for a request still running when the time is up.
+        "answered": row["requests"] > 0,
+    }
+    if row["page"] in RATIO_PAGES:
+        checks["ratio"] = row["ratio"] >= RATIO_TARGETS[page_cache]
+    return checks
+
+
+def machine(args) -> dict:
+    def version(module: str) -> str:
+        code = f"import {module}; print({module}.__version__)"
+        return subprocess.run(
+            [PYTHON, "-c", code], text=True, capture_output=True, check=False
+        ).stdout.strip()
+
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, text=True, capture_output=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        check=False,
+    ).stdout.strip()
+    wrk_version = subprocess.run(
+        [shutil.which("wrk") or "wrk", "-v"], text=True, capture_output=True, check=False
+    )
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "load_average": os.getloadavg(),
+        "memory_total_kb": int(Path("/proc/meminfo").read_text().split()[1]),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": version("django"),
+        "gunicorn": version("gunicorn"),
+        "wrk": " ".join((wrk_version.stdout + wrk_version.stderr).split()[:2]),
+        "git_commit": commit + ("+changes" if dirty else ""),
+        "releases": args.releases,
+        "seed": args.seed,
+        "wrk_threads": args.threads,
+        "wrk_connections": args.connections,
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+    }
+
+
+def mark(row: dict, name: str) -> str:
+    if name not in row["targets"]:
+        return ""
+    return " ✓" if row["targets"][name] else " ✗"
+
+
+def markdown(report: dict) -> str:
+    facts = report["machine"]
+    lines = [
+        f"# Load benchmark, {report['started']}",
+        "",
+        f"{facts['cpu']}, {facts['cores']} cores, load average at start "
+        f"{' '.join(f'{x:.2f}' for x in facts['load_average'])}; Python {facts['python']}, "
+        f"Django {facts['django']}, gunicorn {facts['gunicorn']}, {facts['wrk']}; "
+        f"commit {facts['git_commit'][:12]}.",
+        f"{facts['releases']} demo releases (seed {facts['seed']}); wrk {facts['wrk_threads']} "
+        f"threads, {facts['wrk_connections']} connections, {facts['duration_s']} s per page "
+        f"after {facts['warmup_s']} s of warm-up.",
+        "",
+    ]
+    if facts["load_average"][0] > facts["cores"] / 2:
+        lines += [
+            f"**The machine was busy** (load average {facts['load_average'][0]:.1f} on "
+            f"{facts['cores']} cores): these numbers are noisy; compare ratios, not req/s.",
+            "",
+        ]
+    for mode in report["modes"]:
+        cached = mode["page_cache"] == "true"
+        lines += [
+            f"## Page cache {'on' if cached else 'off'} (NEWSROOM_PAGE_CACHE={mode['page_cache']})",
+            "",
+            f"{mode['workers']} gunicorn workers. Memory (RSS of master and workers): "
+            f"{mode['rss_first_kb'] / 1024:.0f} MB at the start, "
+            f"{mode['rss_last_kb'] / 1024:.0f} MB at the end, peak "
+            f"{mode['rss_peak_kb'] / 1024:.0f} MB (PSS peak {mode['pss_peak_kb'] / 1024:.0f} MB).",
+            "",
+            "| page | req/s | ratio | p50 ms | p95 ms | p99 ms | errors | peak RSS MB "
+            "| RSS start→end MB | targets |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in mode["pages"]:
+            failed = [name for name, ok in row["targets"].items() if not ok]
+            verdict = "pass" if not failed else "FAIL: " + ", ".join(failed)
+            lines.append(
+                f"| {row['page']} | {row['rps']:.0f} | {row['ratio']:.2f}{mark(row, 'ratio')} "
+                f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
+                f"| {row['p99_ms']:.1f}{mark(row, 'tail')} | {row['errors']}{mark(row, 'errors')} "
+                f"| {row['rss_peak_kb'] / 1024:.0f} "
+                f"| {row['rss_start_kb'] / 1024:.0f}→{row['rss_end_kb'] / 1024:.0f} | {verdict} |"
+            )
+        lines += ["", "Pages:", ""]
+        lines += [
+            f"- {row['page']}: `{row['method']} {row['path']}`"
+            + (f" ({row['note']})" if row["note"] else "")
+            + f", first answer {row['first_status']}"
+            for row in mode["pages"]
+        ]
+        lines.append("")
+    lines += [
+        f"Targets: ratio ≥ {RATIO_TARGETS['false']} with the cache off and ≥ "
+        f"{RATIO_TARGETS['true']} with it on, for {', '.join(sorted(RATIO_PAGES))}; "
+        f"p99 ≤ {TAIL_FACTOR}× p50; no errors (socket errors and answers outside 2xx/3xx).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--releases", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds before each page")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--modes", default="false,true", help="NEWSROOM_PAGE_CACHE values")
+    parser.add_argument("--pages", default="", help="only these pages (comma-separated)")
+    parser.add_argument("--query", default="carbon markets", help="the search page's query")
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    args = parser.parse_args()
+
+    started = dt.datetime.now(dt.UTC)
+    binary = ensure_wrk()
+    database = build_database(args.releases, args.seed, args.rebuild)
+    pages = pick_pages(database, args.query)
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        pages = [p for p in pages if p.name in wanted or p.name == "healthz"]
+    report = {"started": started.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(args)}
+    report["modes"] = []
+    for page_cache in args.modes.split(","):
+        print(f"Page cache {'on' if page_cache == 'true' else 'off'}:")
+        report["modes"].append(measure(binary, database, pages, page_cache, args))
+    report["seconds"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
+
+    RESULTS.mkdir(exist_ok=True)
+    stem = started.strftime("%Y%m%dT%H%M%SZ")
+    text = markdown(report)
+    (RESULTS / f"{stem}.md").write_text(text)
+    (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2))
+    shutil.copyfile(RESULTS / f"{stem}.md", RESULTS / "latest.md")
+    shutil.copyfile(RESULTS / f"{stem}.json", RESULTS / "latest.json")
+    print()
+    print(text)
+    print(
+        f"Written bench/results/{stem}.md and .json (also latest.md, latest.json), "
+        f"in {report['seconds']:.0f} s."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Demo content for trying the site and benchmarking it: `manage.py generate_demo`."""

@@ -1,0 +1,34 @@
+"""The liveness check at /healthz: a few bytes, no database, never cached."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_without_touching_the_database(client, django_assert_num_queries):
+    # The page cache's middleware starts a cache generation with one query on the first
+    # request after it expires, whatever the address; every other probe must touch nothing.
+    client.get("/healthz")
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
+@pytest.mark.django_db
+def test_healthz_is_never_stored_by_a_cache(client):
+    response = client.get("/healthz")
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_has_no_language(client):
+    response = client.get("/healthz", HTTP_ACCEPT_LANGUAGE="zh-hk")
+    assert response.status_code == 200
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert "Content-Language" not in response
+
+
+@pytest.mark.django_db
+def test_healthz_refuses_a_post(client):
+    assert client.post("/healthz").status_code == 405
