@@ -49,7 +49,7 @@ IGNORED_MODELS = {
     "media_centre.searchentry",
     "media_centre.accessibilityrequest",
 }
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/downloads/", "/images/")
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/downloads/", "/images/", "/healthz")
 MAX_QUERY_LENGTH = 256  # longer query strings are answered but never stored
 
 

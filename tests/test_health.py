@@ -5,9 +5,6 @@ import pytest
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_without_touching_the_database(client, django_assert_num_queries):
-    # The page cache's middleware starts a cache generation with one query on the first
-    # request after it expires, whatever the address; every other probe must touch nothing.
-    client.get("/healthz")
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert response.status_code == 200
@@ -32,3 +29,11 @@ def test_healthz_has_no_language(client):
 @pytest.mark.django_db
 def test_healthz_refuses_a_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_healthz_answers_a_plain_http_probe_in_production(client, settings):
+    """Load balancers probe over plain HTTP: no redirect to HTTPS for them."""
+    settings.SECURE_SSL_REDIRECT = True  # as in production
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/en/").status_code == 301
