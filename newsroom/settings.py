@@ -303,6 +303,8 @@ AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempted usernames are cut to 150 characters before axes stores them (its column holds 255).
+AXES_USERNAME_CALLABLE = "media_centre.account_events.axes_username"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HTTP_RESPONSE_CODE)
 # The client's address is REMOTE_ADDR (django-ipware is not installed, so axes reads it
 # directly). Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock everyone out
