@@ -18,7 +18,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-browser lint migrate seed gettext messages catalogues clean
+.PHONY: run test test-browser test-postgres test-redis lint migrate seed gettext messages catalogues clean
 
 $(VENV)/.installed: pyproject.toml
 	@py="$$($(find_python))" || { \
@@ -78,6 +78,14 @@ test-browser: $(VENV)/.installed messages
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m pytest -m browser -p no:randomly tests/browser
+
+# The whole suite on a throwaway PostgreSQL cluster (Debian's server, installed when missing).
+test-postgres: $(VENV)/.installed messages
+	bin/with-postgres $(PY) -m pytest -m "not browser"
+
+# The whole suite with Django's cache in a throwaway Redis (Debian's, installed when missing).
+test-redis: $(VENV)/.installed messages
+	bin/with-redis $(PY) -m pytest -m "not browser"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
