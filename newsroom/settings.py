@@ -191,7 +191,14 @@ CACHES = {
         else "filecache://" + env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / ".cache")),
     )
 }
-CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+# Culling is for the caches Django keeps itself. Redis and memcached evict by their own policy,
+# and their clients would take MAX_ENTRIES for a connection option and fail on every call.
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {
+    "LocMemCache",
+    "FileBasedCache",
+    "DatabaseCache",
+}:
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # The anonymous page cache (media_centre.page_cache): on in production, off while developing.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
