@@ -18,7 +18,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-browser lint migrate seed gettext messages catalogues clean bench
+.PHONY: run test test-browser test-postgres test-redis lint migrate seed gettext messages catalogues clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@py="$$($(find_python))" || { \
@@ -83,6 +83,14 @@ test-browser: $(VENV)/.installed messages
 # Installs wrk from Debian's packages when missing; BENCH_ARGS="--duration 5" passes options.
 bench: $(VENV)/.installed messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The whole suite on a throwaway PostgreSQL cluster (Debian's server, installed when missing).
+test-postgres: $(VENV)/.installed messages
+	bin/with-postgres $(PY) -m pytest -m "not browser"
+
+# The whole suite with Django's cache in a throwaway Redis (Debian's, installed when missing).
+test-redis: $(VENV)/.installed messages
+	bin/with-redis $(PY) -m pytest -m "not browser"
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -191,7 +191,14 @@ CACHES = {
         else "filecache://" + env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / ".cache")),
     )
 }
-CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+# Culling is for the caches Django keeps itself. Redis and memcached evict by their own policy,
+# and their clients would take MAX_ENTRIES for a connection option and fail on every call.
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {
+    "LocMemCache",
+    "FileBasedCache",
+    "DatabaseCache",
+}:
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # The anonymous page cache (media_centre.page_cache): on in production, off while developing.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
@@ -304,6 +311,8 @@ AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempted usernames are cut to 150 characters before axes stores them (its column holds 255).
+AXES_USERNAME_CALLABLE = "media_centre.account_events.axes_username"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HTTP_RESPONSE_CODE)
 # The client's address is REMOTE_ADDR (django-ipware is not installed, so axes reads it
 # directly). Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock everyone out

@@ -51,6 +51,32 @@ def _english_unless_a_test_says_otherwise():
     translation.activate("en")
 
 
+# A test about what several processes see through one cache (invalidation reaching every
+# worker) is marked `@pytest.mark.shared_cache`: it runs only when the default cache is shared
+# between processes, as under `make test-redis` (CACHE_URL=redis://...), and is skipped with
+# the per-process default (locmem). Such a test may open a second connection with
+# `caches.create_connection("default")` to stand for another worker.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "shared_cache: needs a cache shared between processes (make test-redis)"
+    )
+
+
+def pytest_runtest_setup(item):
+    from django.conf import settings
+
+    if item.get_closest_marker("shared_cache") and (
+        settings.CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES
+    ):
+        pytest.skip("needs a shared cache: run with CACHE_URL=redis://... (make test-redis)")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so that no test sees another's cached tables."""

@@ -140,6 +140,12 @@ def test_a_failed_attempt_logs_a_truncated_username(client, caplog):
     assert "x" * 151 not in failures[0]
 
 
+def test_an_overlong_username_is_refused_and_its_failure_recorded_cut(client):
+    response = _login(client, "x" * 500, WRONG)
+    assert response.status_code == 200  # the form again, with its error; no 500 on PostgreSQL
+    assert AccessAttempt.objects.get().username == "x" * 150
+
+
 def test_logout_is_logged(client, editor, caplog):
     caplog.set_level(logging.INFO)
     _login(client, editor.username, PASSWORD)

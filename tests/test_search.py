@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from media_centre.models import PressRelease, SearchEntry, Status
+from media_centre.search.query import containing
 
 from .conftest import make_document, make_event, make_mou, make_person, make_release, make_study
 
@@ -306,3 +307,14 @@ def test_an_mou_known_only_to_the_month_shows_its_month(client):
     )
     page = client.get("/en/search/", {"q": "green bonds"}).content.decode()
     assert "October 2024" in page and "Oct. 1, 2024" not in page
+
+
+def test_on_postgresql_a_token_is_looked_up_in_the_trigram_indexes_of_all_three_columns():
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes exist on PostgreSQL only (SQLite searches with FTS5)")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the table is tiny: force the choice
+    plan = SearchEntry.objects.filter(containing("finance")).explain()
+    assert "Seq Scan" not in plan
+    for column in ("title", "text", "document_text"):
+        assert f"Bitmap Index Scan on searchentry_{column}_trgm" in plan

@@ -60,6 +60,12 @@ def visible() -> Q:
     )
 
 
+def containing(token: str) -> Q:
+    """Entries with `token` anywhere in their title, text or documents' text."""
+    # `contains` escapes % and _ itself.
+    return Q(title__contains=token) | Q(text__contains=token) | Q(document_text__contains=token)
+
+
 def matching(tokens: list[str]) -> QuerySet:
     """Published items' entries containing every token, newest first."""
     entries = SearchEntry.objects.filter(visible())
@@ -72,10 +78,8 @@ def matching(tokens: list[str]) -> QuerySet:
         if long:
             sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
             entries = entries.filter(pk__in=RawSQL(sql, [_fts_phrases(long)]))
-    for token in short:  # `contains` escapes % and _ itself
-        entries = entries.filter(
-            Q(title__contains=token) | Q(text__contains=token) | Q(document_text__contains=token)
-        )
+    for token in short:
+        entries = entries.filter(containing(token))
     return entries.order_by(F("date").desc(nulls_last=True), "-pk")
 
 
