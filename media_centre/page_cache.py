@@ -159,7 +159,10 @@ _MISSING = object()
 
 def remember[T](name: str, compute: Callable[[], T]) -> T:
     """A value derived from the content (a list's years, its number of items), computed once per
-    generation: the same invalidation as stored pages, whether the page cache is on or off."""
+    generation: the same invalidation as stored pages, whether the page cache is on or off.
+    While developing (DEBUG), nothing is remembered, so that an edited template shows at once."""
+    if settings.DEBUG:
+        return compute()
     token, _ = generation()
     key = "page-cache:memo:" + hashlib.sha256(f"{token}:{name}".encode()).hexdigest()
     value = cache.get(key, _MISSING)

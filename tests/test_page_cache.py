@@ -314,3 +314,13 @@ def test_a_stored_page_carries_each_visitors_own_request_id(client):
     assert second["X-Page-Cache"] == "hit"
     assert first["X-Request-ID"] != second["X-Request-ID"]
     assert second["X-Request-ID"] not in second.text
+
+
+@pytest.mark.parametrize(("debug", "computed"), [(False, 1), (True, 2)])
+def test_values_are_remembered_in_service_but_not_while_developing(settings, debug, computed):
+    """While developing, an edited template must show at once."""
+    settings.DEBUG = debug
+    calls = []
+    for _ in range(2):
+        page_cache.remember("a value", lambda: calls.append(1) or len(calls))
+    assert len(calls) == computed
