@@ -36,23 +36,12 @@ def clear_category_cache() -> None:
     page_cache.invalidate()  # the banner and the cookie page show these rows
 
 
-class CacheClearingQuerySet(models.QuerySet):
-    """Bulk updates and deletes clear the category cache too (django-cookie-consent misses them)."""
+class CacheClearingQuerySet(page_cache.InvalidatingQuerySet):
+    """Bulk writes clear the category cache too (django-cookie-consent misses them), and with it
+    the page cache."""
 
-    def update(self, **kwargs):
-        result = super().update(**kwargs)
+    def written(self) -> None:
         clear_category_cache()
-        return result
-
-    def delete(self):
-        result = super().delete()
-        clear_category_cache()
-        return result
-
-    def bulk_create(self, *args, **kwargs):
-        result = super().bulk_create(*args, **kwargs)
-        clear_category_cache()
-        return result
 
 
 class CategoryQuerySet(CacheClearingQuerySet):

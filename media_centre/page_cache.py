@@ -65,26 +65,30 @@ def invalidate() -> None:
 
 
 class InvalidatingQuerySet(models.QuerySet):
-    """Bulk writes send no signals: they empty the page cache themselves."""
+    """Bulk writes send no signals: they report themselves through `written()`, which empties
+    the page cache (subclasses may clear more)."""
+
+    def written(self) -> None:
+        invalidate()
 
     def update(self, **kwargs):
         result = super().update(**kwargs)
-        invalidate()
+        self.written()
         return result
 
     def delete(self):
         result = super().delete()
-        invalidate()
+        self.written()
         return result
 
     def bulk_create(self, *args, **kwargs):
         result = super().bulk_create(*args, **kwargs)
-        invalidate()
+        self.written()
         return result
 
     def bulk_update(self, *args, **kwargs):
         result = super().bulk_update(*args, **kwargs)
-        invalidate()
+        self.written()
         return result
 
 
