@@ -271,7 +271,7 @@ class PageCacheMiddleware:
             content, headers = hit
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
-            return self._conditional(request, response)
+            return self._conditional(request, response, began)
         response = self.get_response(request)
         if not _public_page(request, response):
             return response
@@ -280,22 +280,13 @@ class PageCacheMiddleware:
             headers = dict(response.items())
             cache.set(key, (response.content, headers), settings.NEWSROOM_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
-        return self._conditional(request, response)
+        return self._conditional(request, response, began)
 
     @staticmethod
-    def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def _conditional(request: HttpRequest, response: HttpResponse, began: int) -> HttpResponse:
+        """A 304 when the visitor holds this page (its Last-Modified is `began`, stored or not)."""
         if request.method == "HEAD":
             response.content = b""
-        last_modified = response.get("Last-Modified")
         return get_conditional_response(
-            request,
-            etag=response["ETag"],
-            last_modified=_timestamp(last_modified),
-            response=response,
+            request, etag=response["ETag"], last_modified=began, response=response
         )
-
-
-def _timestamp(value: str | None) -> int | None:
-    from django.utils.http import parse_http_date_safe
-
-    return parse_http_date_safe(value) if value else None
