@@ -85,13 +85,18 @@ class FilteredList(ListView):
 
         return page_cache.remember(f"years:{model._meta.label}:{self.date_field}", years)
 
+    @cached_property
+    def filter_query(self) -> str:
+        """The query as sent, without the page number: what the pagination links carry."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
     def get_paginator(self, queryset, per_page, **kwargs):
         """The number of matching items is counted once per content change and filter."""
         if self.form.is_bound and not self.form.is_valid():
             return super().get_paginator(queryset, per_page, **kwargs)  # nothing worth keeping
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
-        name = f"count:{type(self).__name__}:{sorted(self.kwargs.items())}:{filters.urlencode()}"
+        name = f"count:{type(self).__name__}:{sorted(self.kwargs.items())}:{self.filter_query}"
         return RememberedCountPaginator(queryset, per_page, count_name=name, **kwargs)
 
     def get_queryset(self) -> QuerySet:
@@ -117,9 +122,7 @@ class FilteredList(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filter_form=self.form, filter_query=query.urlencode())
+        context.update(filter_form=self.form, filter_query=self.filter_query)
         if self.listing_template:
             context["listing"] = self.listing(context)
         return context
