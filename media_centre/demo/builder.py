@@ -216,20 +216,4 @@ class Builder:
 
     def save_documents(self, documents: list[Document]) -> None:
         self.bulk(Document, documents)
-        self.bulk(
-            DocumentVersion,
-            [
-                DocumentVersion(
-                    document=doc,
-                    number=1,
-                    file=doc.file.name,
-                    file_name=doc.file_name,
-                    media_type=doc.media_type,
-                    size=doc.size,
-                    sha256=doc.sha256,
-                    page_count=doc.page_count,
-                    note="Demo upload.",
-                )
-                for doc in documents
-            ],
-        )
+        self.bulk(DocumentVersion, [doc.version_of_file(1, "Demo upload.") for doc in documents])

@@ -128,16 +128,20 @@ class Document(models.Model):
     def _record_version(self) -> None:
         """Keep this file at an immutable address of its own, with the editor's note."""
         last = self.versions.aggregate(last=models.Max("number"))["last"] or 0
-        DocumentVersion.objects.create(
+        self.version_of_file(last + 1, getattr(self, "version_note", "")).save()
+
+    def version_of_file(self, number: int, note: str) -> "DocumentVersion":
+        """The current file as version `number` (unsaved): what a version keeps of it."""
+        return DocumentVersion(
             document=self,
-            number=last + 1,
+            number=number,
             file=self.file.name,
             file_name=self.file_name,
             media_type=self.media_type,
             size=self.size,
             sha256=self.sha256,
             page_count=self.page_count,
-            note=getattr(self, "version_note", ""),
+            note=note,
         )
 
     def usages(self) -> list[models.Model]:
