@@ -3,10 +3,13 @@
 import datetime as dt
 import io
 import itertools
+import threading
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from media_centre.models import (
@@ -100,6 +103,31 @@ def _isolated_media_and_static(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def all_at_once(visitors: int, visit) -> list[str]:
+    """Runs `visit(client, n)` in `visitors` threads that start together, each with its own
+    client and database connection; returns what failed (a visit's own messages, and any
+    exception such as "database is locked")."""
+    failures: list[str] = []
+    start = threading.Barrier(visitors)
+
+    def visitor(n: int) -> None:
+        try:
+            start.wait()
+            failures.extend(visit(Client(), n))
+        except Exception as error:
+            failures.append(f"{n}: {error!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visitor, args=(n,)) for n in range(visitors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a visitor never finished"
+    return failures
 
 
 def _published(kw: dict) -> dict:
