@@ -1,5 +1,6 @@
 """The filters of the public lists, validated like any other form."""
 
+from functools import partial
 from html import escape
 
 from django import forms
@@ -67,12 +68,14 @@ class ListFilterForm(forms.Form):
             self.fields["kind"].choices = [("", _("All kinds")), *(kinds or [])]
         for name in ("topic", "organisation"):
             if name in self.fields:
-                # The names in this language, read once per content change (validation still
-                # asks the database about the value a visitor sends).
+                # The names in this language, read once per content change, and only when the
+                # form is drawn (validation asks the database about the value a visitor sends).
                 field = self.fields[name]
-                field.choices = page_cache.remember(
+                iterator = field.iterator(field)
+                field.choices = partial(
+                    page_cache.remember,
                     f"filter-choices:{name}:{get_language()}",
-                    lambda field=field: [(str(v), str(label)) for v, label in field.choices],
+                    lambda iterator=iterator: [(str(v), str(label)) for v, label in iterator],
                 )
 
     @property

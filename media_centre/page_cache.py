@@ -25,7 +25,10 @@ and serving of whole pages is switched.
 import datetime as dt
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache as memoise
 from pathlib import Path
 
@@ -143,9 +146,16 @@ def _next_midnight(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(tomorrow, dt.time.min, tzinfo=local.tzinfo)
 
 
-def generation() -> tuple[str, float]:
+# The generation an anonymous page request read when it began (set by the middleware): the
+# request's remembered values all come from it, without reading the shared cache again.
+_request_generation: ContextVar[tuple[str, int] | None] = ContextVar(
+    "page_cache_generation", default=None
+)
+
+
+def generation() -> tuple[str, int]:
     """The current generation: (token, the time it began as a timestamp)."""
-    current = cache.get(GENERATION_KEY)
+    current = _request_generation.get() or cache.get(GENERATION_KEY)
     if current is not None:
         return current
     now = timezone.now()
@@ -161,18 +171,74 @@ def generation() -> tuple[str, float]:
 _MISSING = object()
 
 
-def remember[T](name: str, compute: Callable[[], T]) -> T:
+class ProcessMemory:
+    """What this process already holds of one generation, in front of the shared cache: reading
+    it costs no round trip to the file cache or Redis and no unpickling. It is only ever asked
+    with the token the shared cache holds now, and empties itself when that token changes, so it
+    never serves anything the shared cache would not. Bounded (least recently used goes first),
+    so a worker's memory stays flat however many pages a crawler walks through."""
+
+    def __init__(self, max_entries: int, max_bytes: int):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.token = ""
+        self.entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def _follow(self, token: str) -> None:
+        if token != self.token:
+            self.token, self.size = token, 0
+            self.entries.clear()
+
+    def get(self, token: str, key: str, default=None):
+        with self.lock:
+            self._follow(token)
+            found = self.entries.get(key)
+            if found is None:
+                return default
+            self.entries.move_to_end(key)
+            return found[0]
+
+    def set(self, token: str, key: str, value, size: int = 0) -> None:
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            self._follow(token)
+            if (old := self.entries.pop(key, None)) is not None:
+                self.size -= old[1]
+            self.entries[key] = (value, size)
+            self.size += size
+            while len(self.entries) > self.max_entries or self.size > self.max_bytes:
+                self.size -= self.entries.popitem(last=False)[1][1]
+
+
+# Remembered values are small (counts, choices, rendered fragments of a few kB); pages are
+# counted by their bytes.
+remembered = ProcessMemory(max_entries=2_000, max_bytes=32 * 2**20)
+pages = ProcessMemory(max_entries=2_000, max_bytes=64 * 2**20)
+
+
+def remember[T](name: str, compute: Callable[[], T], keep: Callable[[T], bool] | None = None) -> T:
     """A value derived from the content (a list's years, its number of items), computed once per
     generation: the same invalidation as stored pages, whether the page cache is on or off.
-    While developing (DEBUG), nothing is remembered, so that an edited template shows at once."""
+    Each process keeps what it has read (see ProcessMemory), so the value is shared between
+    requests: treat it as read-only. `keep` may refuse to remember a value (one worth little and
+    costly to hold). While developing (DEBUG), nothing is remembered, so that an edited template
+    shows at once."""
     if settings.DEBUG:
         return compute()
     token, _ = generation()
+    value = remembered.get(token, name, _MISSING)
+    if value is not _MISSING:
+        return value
     key = "page-cache:memo:" + hashlib.sha256(f"{token}:{name}".encode()).hexdigest()
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
+        if keep is not None and not keep(value):
+            return value
         cache.set(key, value, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    remembered.set(token, name, value, len(value) if isinstance(value, str) else 0)
     return value
 
 
@@ -261,26 +327,40 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _anonymous_read(request):
             return self.get_response(request)
-        token, began = generation()
+        current = generation()
+        token, began = current
         stored = (
             settings.NEWSROOM_PAGE_CACHE
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
         )
         key = _page_key(request, token) if stored else ""
-        if stored and (hit := cache.get(key)) is not None:
+        if stored and (hit := self._stored(token, key)) is not None:
             content, headers = hit
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return self._conditional(request, response, began)
-        response = self.get_response(request)
+        reset = _request_generation.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_generation.reset(reset)
         if not _public_page(request, response):
             return response
         _mark_public(response, began)
         if stored and request.method == "GET":
-            headers = dict(response.items())
-            cache.set(key, (response.content, headers), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            page = (response.content, dict(response.items()))
+            cache.set(key, page, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            pages.set(token, key, page, len(page[0]))
             response["X-Page-Cache"] = "miss"
         return self._conditional(request, response, began)
+
+    @staticmethod
+    def _stored(token: str, key: str) -> tuple[bytes, dict] | None:
+        """The page as this process holds it, or as the shared cache does (another process may
+        have stored it)."""
+        if (page := pages.get(token, key)) is None and (page := cache.get(key)) is not None:
+            pages.set(token, key, page, len(page[0]))
+        return page
 
     @staticmethod
     def _conditional(request: HttpRequest, response: HttpResponse, began: int) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from . import page_cache
 from .models import Publishable
 
 
@@ -29,19 +30,32 @@ def can_preview(request: HttpRequest, model: type[models.Model]) -> bool:
 
 
 def visible_object(request: HttpRequest, queryset: models.QuerySet, **lookup) -> Publishable:
-    """The item at this address as this visitor may see it, or 404 / 410."""
+    """The item at this address as this visitor may see it, or 404 / 410.
+
+    What the public sees at an address is looked up once per content change (with everything
+    the view's queryset prefetches) and remembered under the view's name: each view asks with
+    one queryset. Addresses that find nothing are not remembered, so a crawler trying made-up
+    addresses cannot fill the cache."""
     if can_preview(request, queryset.model):
         try:
             return queryset.get(**lookup)
         except queryset.model.DoesNotExist:
             raise Http404 from None
-    try:
-        return queryset.published().get(**lookup)
-    except queryset.model.DoesNotExist:
-        gone = queryset.model.objects.gone().filter(**lookup).first()
-        if gone is not None:
-            raise Withdrawn(gone) from None
-        raise Http404 from None
+
+    def find() -> tuple[bool, Publishable | None]:
+        try:
+            return True, queryset.published().get(**lookup)
+        except queryset.model.DoesNotExist:
+            return False, queryset.model.objects.gone().filter(**lookup).first()
+
+    match = request.resolver_match
+    name = f"visible:{match.view_name if match else queryset.model._meta.label}:{lookup}"
+    published, item = page_cache.remember(name, find, keep=lambda found: found[1] is not None)
+    if published:
+        return item
+    if item is not None:
+        raise Withdrawn(item)
+    raise Http404
 
 
 def detail_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -1,4 +1,4 @@
-"""Template helpers for the public pages: rich text, datelines, languages."""
+"""Template helpers for the public pages: rich text, datelines, languages, remembered parts."""
 
 from django import template
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import page_cache
 from ..richtext import sanitise
 
 register = template.Library()
@@ -69,9 +70,20 @@ def body_with_dateline(release) -> SafeString:
 
 
 def _translated_path(request, language: str) -> str:
-    url = translate_url(request.path, language)
-    query = request.GET.urlencode()
-    return f"{url}?{query}" if query else url
+    """This page in `language`, worked out once per request (the switcher and the head's
+    alternates both need it)."""
+    paths = request.__dict__.setdefault("_translated_paths", {})
+    if language not in paths:
+        match = request.resolver_match
+        if match is not None and match.route and match.url_name:
+            # translate_url() without resolving the address again.
+            with translation.override(language):
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        else:
+            url = translate_url(request.path, language)
+        query = request.GET.urlencode()
+        paths[language] = f"{url}?{query}" if query else url
+    return paths[language]
 
 
 @register.simple_tag(takes_context=True)
@@ -79,6 +91,48 @@ def language_url(context, language: str) -> str:
     """The switcher's link: remembers the choice, then shows this page in `language`."""
     target = _translated_path(context["request"], language)
     return reverse("switch-language", kwargs={"code": language}) + "?" + urlencode({"next": target})
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> SafeString:
+    """The switcher's items: each language in its own name, the current one marked."""
+    current = translation.get_language()
+    items = []
+    for code, _name in settings.LANGUAGES:
+        name = translation.get_language_info(code)["name_local"]
+        if code == current:
+            item = format_html('<span aria-current="true" lang="{}">{}</span>', bcp47(code), name)
+        else:
+            url = language_url(context, code)
+            item = format_html('<a href="{}" lang="{}">{}</a>', url, bcp47(code), name)
+        items.append(format_html("<li>{}</li>", item))
+    return mark_safe("".join(items))
+
+
+class RememberedNode(template.Node):
+    def __init__(self, nodelist, name, vary):
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context) -> str:
+        parts = [self.name.resolve(context), *(part.resolve(context) for part in self.vary)]
+        key = ":".join(["fragment", translation.get_language() or "", *map(str, parts)])
+        return page_cache.remember(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def remembered(parser, token) -> RememberedNode:
+    """`{% remembered "name" [vary …] %}…{% endremembered %}`: a part of the page rendered once per
+    language and content change (page_cache.remember), like Django's `{% cache %}` but with the
+    page cache's invalidation. It must not depend on the request beyond the language and the
+    `vary` values, and variables it sets stay inside it (they are not set when it is recalled).
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'remembered' needs a name")
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    name, *vary = (parser.compile_filter(bit) for bit in bits[1:])
+    return RememberedNode(nodelist, name, vary)
 
 
 @register.simple_tag(takes_context=True)
