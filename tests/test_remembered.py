@@ -1,0 +1,215 @@
+"""Parts of pages remembered per content change, with the page cache off: the chrome, the filter
+form, a detail page's lookup; and each process's own copy of what the shared cache holds."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template, TemplateSyntaxError
+from django.utils import timezone
+
+from consent.models import Category, PolicyVersion
+from media_centre import page_cache
+from media_centre.models import Status
+
+from .conftest import make_organisation, make_release
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/en/media-centre/press-releases/"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def shared_reads(monkeypatch):
+    """The keys read from the shared cache."""
+    reads = []
+    get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    return reads
+
+
+# --- Each process's copy -------------------------------------------------------------------
+
+
+def test_process_memory_keeps_only_the_current_generation():
+    memory = page_cache.ProcessMemory(max_entries=10, max_bytes=100)
+    memory.set("one", "a", "kept")
+    assert memory.get("one", "a") == "kept"
+    # Asked with a newer token, it forgets everything of the old one.
+    assert memory.get("two", "a") is None
+    assert memory.get("one", "a") is None
+
+
+def test_process_memory_stays_within_its_bounds():
+    memory = page_cache.ProcessMemory(max_entries=3, max_bytes=100)
+    for key in "abcd":
+        memory.set("t", key, key.upper())
+    assert memory.get("t", "a") is None  # the least recently used went first
+    assert [memory.get("t", key) for key in "bcd"] == ["B", "C", "D"]
+    memory.set("t", "big", "x" * 60, size=60)
+    memory.set("t", "bigger", "y" * 60, size=60)
+    assert memory.size <= 100
+    assert memory.get("t", "big") is None and memory.get("t", "bigger") == "y" * 60
+    memory.set("t", "huge", "z" * 200, size=200)  # never held at all
+    assert memory.get("t", "huge") is None and memory.get("t", "bigger") == "y" * 60
+
+
+def test_a_remembered_value_is_read_from_the_shared_cache_once_per_process(shared_reads):
+    calls = []
+    for _ in range(3):
+        assert page_cache.remember("a count", lambda: calls.append(1) or 42) == 42
+    assert len(calls) == 1
+    assert len([key for key in shared_reads if key.startswith("page-cache:memo:")]) == 1
+
+
+def test_a_value_another_process_remembered_is_not_computed_again():
+    page_cache.remember("shared", lambda: "from this process")
+    page_cache.remembered.entries.clear()  # as if this were another process
+    assert page_cache.remember("shared", lambda: "computed again") == "from this process"
+
+
+def test_a_stored_page_is_served_from_the_process_without_reading_it_again(
+    client, settings, shared_reads
+):
+    settings.NEWSROOM_PAGE_CACHE = True
+    make_release(headline="Read once")
+    assert client.get(LIST)["X-Page-Cache"] == "miss"
+    shared_reads.clear()
+    second = client.get(LIST)
+    assert second["X-Page-Cache"] == "hit" and "Read once" in second.text
+    # Only the generation is asked of the shared cache: that is what makes a publish elsewhere
+    # show at once (tests/test_page_cache.py runs a second process).
+    assert shared_reads == [page_cache.GENERATION_KEY]
+
+
+def test_one_page_request_reads_the_generation_once(client, shared_reads):
+    make_release()
+    client.get(LIST)
+    shared_reads.clear()
+    client.get(LIST)
+    assert shared_reads.count(page_cache.GENERATION_KEY) == 1
+    assert not [key for key in shared_reads if key.startswith("page-cache:memo:")]
+
+
+# --- The remembered parts follow the content -----------------------------------------------
+
+
+def test_the_banner_follows_a_new_policy_and_a_renamed_category(client):
+    first = client.get(LIST).text
+    PolicyVersion.objects.create(
+        version=77,
+        last_updated=dt.date(2026, 11, 1),
+        published_at=timezone.now() - dt.timedelta(minutes=1),
+        banner_text="Banner text of version 77.",
+        introduction="Intro.",
+    )
+    category = Category.objects.filter(is_necessary=False).first() or Category.objects.create(
+        slug="performance", name="Performance", description="Counts visits."
+    )
+    category.name = "Renamed category"
+    category.save()
+    page = client.get(LIST).text
+    assert "Banner text of version 77." not in first
+    assert "Banner text of version 77." in page
+    assert "Renamed category" in page
+
+
+def test_the_banner_returns_each_visitor_to_their_own_page(client):
+    make_release()
+    assert 'name="next" value="/en/media-centre/press-releases/"' in client.get(LIST).text
+    page = client.get("/en/media-centre/events/").text
+    assert 'name="next" value="/en/media-centre/events/"' in page
+
+
+def test_the_header_marks_each_section_and_links_to_this_page_in_other_languages(client):
+    make_release()
+    releases = client.get(LIST).text
+    events = client.get("/en/media-centre/events/?when=past").text
+    assert '<a href="/en/media-centre/press-releases/" aria-current="page">' in releases
+    assert '<a href="/en/media-centre/events/" aria-current="page">' in events
+    assert '<a href="/en/media-centre/events/" aria-current="page">' not in releases
+    assert "next=%2Fzh-hant%2Fmedia-centre%2Fevents%2F%3Fwhen%3Dpast" in events
+    assert "next=%2Fzh-hant%2Fmedia-centre%2Fpress-releases%2F" in releases
+
+
+def test_a_new_organisation_shows_in_the_filter_at_once(client):
+    make_release()
+    assert "Brand-new organisation" not in client.get(LIST).text
+    make_organisation(name="Brand-new organisation", slug="brand-new")
+    assert '<option value="brand-new">Brand-new organisation</option>' in client.get(LIST).text
+
+
+def test_the_filter_form_shows_each_query_as_sent(client):
+    make_release(release_date=dt.date(2024, 3, 1))
+    make_release(release_date=dt.date(2023, 3, 1))
+    assert '<option value="2024" selected>' in client.get(LIST + "?year=2024").text
+    assert '<option value="2023" selected>' in client.get(LIST + "?year=2023").text
+    assert '<option value="2024">2024</option>' in client.get(LIST).text
+    wrong = client.get(LIST + "?topic=no-such-topic")
+    assert wrong.status_code == 404
+    assert "That filter does not match anything we publish" in wrong.text
+
+
+def test_a_withdrawal_answers_410_at_once(client):
+    release = make_release(headline="Withdrawn soon")
+    url = release.get_absolute_url()
+    assert client.get(url).status_code == 200
+    release.status = Status.WITHDRAWN
+    release.withdrawal_reason = "Issued in error."
+    release.save()
+    assert client.get(url).status_code == 410
+
+
+def test_an_address_that_finds_nothing_is_not_remembered(client):
+    address = "/en/media-centre/press-releases/2025/06/19/not-there/"
+    for _ in range(3):
+        assert client.get(address).status_code == 404
+    assert not [name for name in page_cache.remembered.entries if "not-there" in name]
+
+
+def test_an_item_is_looked_up_once_per_content_change(client, django_assert_num_queries):
+    release = make_release()
+    url = release.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+# --- The tag -------------------------------------------------------------------------------
+
+
+def test_a_remembered_part_is_rendered_once_per_language_and_vary_value():
+    template = Template(
+        "{% load newsroom %}{% remembered 'part' colour %}{{ colour }}{{ counter.next }}"
+        "{% endremembered %}"
+    )
+    counter = iter(range(100))
+
+    class Counter:
+        def next(self):
+            return next(counter)
+
+    def render(colour: str) -> str:
+        return template.render(Context({"colour": colour, "counter": Counter()}))
+
+    assert render("red") == "red0"
+    assert render("red") == "red0"
+    assert render("blue") == "blue1"
+    page_cache.invalidate()
+    assert render("red") == "red2"
+
+
+def test_a_remembered_part_needs_a_name():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load newsroom %}{% remembered %}x{% endremembered %}")
