@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from . import page_cache
 from .models import PressRelease, Topic
 
 FEED_LENGTH = 20
@@ -55,18 +56,27 @@ class ReleaseFeed(Feed):
         return reverse(self.url_name) + obj.query()
 
     def items(self, obj: FeedScope) -> list[PressRelease]:
-        releases = PressRelease.objects.published().select_related("pdf").prefetch_related("topics")
-        if obj.topic:
-            releases = releases.filter(topics=obj.topic)
-        releases = list(releases[:FEED_LENGTH])
-        for release in releases:
-            # Enclosure URLs are not made absolute by the framework, so do it here.
-            release.feed_pdf_url = (
-                obj.request.build_absolute_uri(release.pdf.get_absolute_url())
-                if release.pdf
-                else None
+        """The newest releases (of the topic), read once per content change: every feed reader
+        polls the same few feeds."""
+
+        def read() -> list[PressRelease]:
+            releases = (
+                PressRelease.objects.published().select_related("pdf").prefetch_related("topics")
             )
-        return releases
+            if obj.topic:
+                releases = releases.filter(topics=obj.topic)
+            releases = list(releases[:FEED_LENGTH])
+            for release in releases:
+                # Enclosure URLs are not made absolute by the framework, so do it here.
+                release.feed_pdf_url = (
+                    obj.request.build_absolute_uri(release.pdf.get_absolute_url())
+                    if release.pdf
+                    else None
+                )
+            return releases
+
+        site = obj.request.build_absolute_uri("/")
+        return page_cache.remember(f"feed-items:{obj.topic.pk if obj.topic else ''}:{site}", read)
 
     def item_title(self, item: PressRelease) -> str:
         return item.headline

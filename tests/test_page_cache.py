@@ -77,7 +77,7 @@ def test_a_withdrawal_shows_at_once(client):
     assert client.get(url).status_code == 200
     assert "Soon withdrawn" in client.get(LIST).text
     release.status = Status.WITHDRAWN
-    release.withdrawal_reason = "Issued in error."
+    release.withdrawn_reason = "Issued in error."
     release.save()
     assert client.get(url).status_code == 410
     assert "Soon withdrawn" not in client.get(LIST).text

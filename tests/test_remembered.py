@@ -166,7 +166,7 @@ def test_a_withdrawal_answers_410_at_once(client):
     url = release.get_absolute_url()
     assert client.get(url).status_code == 200
     release.status = Status.WITHDRAWN
-    release.withdrawal_reason = "Issued in error."
+    release.withdrawn_reason = "Issued in error."
     release.save()
     assert client.get(url).status_code == 410
 
@@ -213,3 +213,15 @@ def test_a_remembered_part_is_rendered_once_per_language_and_vary_value():
 def test_a_remembered_part_needs_a_name():
     with pytest.raises(TemplateSyntaxError):
         Template("{% load newsroom %}{% remembered %}x{% endremembered %}")
+
+
+def test_a_feed_follows_a_publish_and_a_withdrawal(client):
+    feed = "/en/media-centre/press-releases/feed.rss"
+    first = make_release(headline="First in the feed")
+    assert "First in the feed" in client.get(feed).text
+    make_release(headline="Second in the feed")
+    first.status = Status.WITHDRAWN
+    first.withdrawn_reason = "Issued in error."
+    first.save()
+    page = client.get(feed).text
+    assert "Second in the feed" in page and "First in the feed" not in page
