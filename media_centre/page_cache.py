@@ -24,6 +24,7 @@ and serving of whole pages is switched.
 
 import datetime as dt
 import hashlib
+import pickle
 import secrets
 import threading
 from collections import OrderedDict
@@ -212,8 +213,7 @@ class ProcessMemory:
                 self.size -= self.entries.popitem(last=False)[1][1]
 
 
-# Remembered values are small (counts, choices, rendered fragments of a few kB); pages are
-# counted by their bytes.
+# Each process's copies, counted in bytes (a value as pickled, a page as sent).
 remembered = ProcessMemory(max_entries=2_000, max_bytes=32 * 2**20)
 pages = ProcessMemory(max_entries=2_000, max_bytes=64 * 2**20)
 
@@ -238,8 +238,17 @@ def remember[T](name: str, compute: Callable[[], T], keep: Callable[[T], bool] |
         if keep is not None and not keep(value):
             return value
         cache.set(key, value, settings.NEWSROOM_PAGE_CACHE_SECONDS)
-    remembered.set(token, name, value, len(value) if isinstance(value, str) else 0)
+    remembered.set(token, name, value, _size(value))
     return value
+
+
+def _size(value) -> int:
+    """About what a remembered value holds, to keep each process's copy within its bytes."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, int | float | bool | None):
+        return 0
+    return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 @memoise

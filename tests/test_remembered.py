@@ -225,3 +225,12 @@ def test_a_feed_follows_a_publish_and_a_withdrawal(client):
     first.save()
     page = client.get(feed).text
     assert "Second in the feed" in page and "First in the feed" not in page
+
+
+def test_each_process_counts_what_it_keeps_by_its_size(monkeypatch):
+    monkeypatch.setattr(page_cache, "remembered", page_cache.ProcessMemory(100, max_bytes=1_000))
+    assert page_cache.remember("small", lambda: ["x" * 100]) == ["x" * 100]
+    assert page_cache.remember("large", lambda: ["y" * 2_000]) == ["y" * 2_000]
+    assert "small" in page_cache.remembered.entries
+    assert "large" not in page_cache.remembered.entries  # still in the shared cache
+    assert 100 < page_cache.remembered.size < 1_000

@@ -2,7 +2,7 @@
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -75,11 +75,11 @@ def _translated_path(request, language: str) -> str:
     paths = request.__dict__.setdefault("_translated_paths", {})
     if language not in paths:
         match = request.resolver_match
-        if match is not None and match.route and match.url_name:
+        try:
             # translate_url() without resolving the address again.
             with translation.override(language):
                 url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        else:
+        except (AttributeError, NoReverseMatch):  # no match, or a URL without a name
             url = translate_url(request.path, language)
         query = request.GET.urlencode()
         paths[language] = f"{url}?{query}" if query else url
