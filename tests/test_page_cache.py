@@ -112,7 +112,10 @@ def test_the_next_change_includes_unpublishing_and_midnight():
     assert dt.timedelta(0) < midnight - now <= dt.timedelta(days=1)
 
 
-def test_a_consent_policy_change_updates_every_page(client):
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_consent_policy_change_updates_every_page(client, settings, stored):
+    """Stored pages, and the banner remembered for pages that are not stored."""
+    settings.NEWSROOM_PAGE_CACHE = stored
     client.get(LIST)
     PolicyVersion.objects.create(
         version=99,
@@ -121,7 +124,10 @@ def test_a_consent_policy_change_updates_every_page(client):
         banner_text="A brand-new banner text.",
         introduction="Intro.",
     )
-    assert "A brand-new banner text." in client.get(LIST).text
+    Category.objects.create(slug="analytics", name="Brand-new category", description="Counts.")
+    page = client.get(LIST).text
+    assert "A brand-new banner text." in page
+    assert "Brand-new category" in page
 
 
 def test_a_bulk_change_to_consent_categories_updates_every_page(client):

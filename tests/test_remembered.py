@@ -1,14 +1,13 @@
 """Parts of pages remembered per content change, with the page cache off: the chrome, the filter
-form, a detail page's lookup; and each process's own copy of what the shared cache holds."""
+form, a detail page's lookup; and each process's own copy of what the shared cache holds. (The
+banner following a policy change is in test_page_cache.py, with the page cache on and off.)"""
 
 import datetime as dt
 
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
-from django.utils import timezone
 
-from consent.models import Category, PolicyVersion
 from media_centre import page_cache
 from media_centre.models import Status
 
@@ -103,26 +102,6 @@ def test_one_page_request_reads_the_generation_once(client, shared_reads):
 
 
 # --- The remembered parts follow the content -----------------------------------------------
-
-
-def test_the_banner_follows_a_new_policy_and_a_renamed_category(client):
-    first = client.get(LIST).text
-    PolicyVersion.objects.create(
-        version=77,
-        last_updated=dt.date(2026, 11, 1),
-        published_at=timezone.now() - dt.timedelta(minutes=1),
-        banner_text="Banner text of version 77.",
-        introduction="Intro.",
-    )
-    category = Category.objects.filter(is_necessary=False).first() or Category.objects.create(
-        slug="performance", name="Performance", description="Counts visits."
-    )
-    category.name = "Renamed category"
-    category.save()
-    page = client.get(LIST).text
-    assert "Banner text of version 77." not in first
-    assert "Banner text of version 77." in page
-    assert "Renamed category" in page
 
 
 def test_the_banner_returns_each_visitor_to_their_own_page(client):
