@@ -5,10 +5,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +69,6 @@ class FilteredList(ListView):
     organisation_lookup = "organisations"
     paginate_by = settings.MEDIA_CENTRE_PAGE_SIZE
     http_method_names = ["get", "head"]
-    listing_template = ""  # the items and pagination, remembered (see listing())
 
     def public_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -123,26 +121,7 @@ class FilteredList(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(filter_form=self.form, filter_query=self.filter_query)
-        if self.listing_template:
-            context["listing"] = self.listing(context)
         return context
-
-    def listing(self, context: dict) -> str:
-        """The items and the pagination, rendered once per content change for each language,
-        filter and page: the list's query and most of its template work."""
-
-        def render_listing() -> str:
-            return render_to_string(self.listing_template, context, self.request)
-
-        if self.form.is_bound and not self.form.is_valid():
-            return render_listing()  # an error page: nothing worth keeping
-        page = context.get("page_obj")
-        # The pagination links repeat the query as sent, so it is part of the name.
-        name = (
-            f"listing:{type(self).__name__}:{get_language()}:{sorted(self.kwargs.items())}:"
-            f"{page.number if page is not None else 1}:{context['filter_query']}"
-        )
-        return page_cache.remember(name, render_listing)
 
     def render_to_response(self, context, **kwargs):
         if self.form.is_bound and not self.form.is_valid():
@@ -153,7 +132,6 @@ class FilteredList(ListView):
 
 class ReleaseList(FilteredList):
     template_name = "media_centre/release_list.html"
-    listing_template = "media_centre/_release_listing.html"
     date_field = "release_date"
 
     def public_queryset(self) -> QuerySet:
@@ -256,9 +234,7 @@ def release_detail(
         release_date = dt.date(year, month, day)
     except ValueError:
         raise Http404 from None
-    release = visible_object(
-        request, PressRelease.objects.all(), release_date=release_date, slug=slug
-    )
+    release = visible_object(request, _release_for_detail(), release_date=release_date, slug=slug)
     if release.get_absolute_url() != request.path:  # e.g. /2025/6/19/ instead of /2025/06/19/
         return redirect(release, permanent=True)
     return _render_release(request, release)
@@ -270,29 +246,20 @@ def release_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff preview of a release that has no date yet, and so no public address."""
     if not can_preview(request, PressRelease):
         raise Http404
-    release = visible_object(request, PressRelease.objects.all(), pk=pk)
+    release = visible_object(request, _release_for_detail(), pk=pk)
     if release.release_date is not None:
         return redirect(release)
     return _render_release(request, release)
 
 
+def _release_for_detail() -> QuerySet:
+    return PressRelease.objects.prefetch_related(*detail_prefetches())
+
+
 def _render_release(request: HttpRequest, release: PressRelease) -> HttpResponse:
     return render(
-        request,
-        "media_centre/release_detail.html",
-        {"release": release, "item": release, "main": release_main(request, release)},
+        request, "media_centre/release_detail.html", {"release": release, "item": release}
     )
-
-
-def release_main(request: HttpRequest, release: PressRelease) -> str:
-    """The release's article and its aside, rendered once per language until the content
-    changes: most of the page's queries and template work, skipped while it is remembered."""
-
-    def render_main() -> str:
-        prefetch_related_objects([release], *detail_prefetches())
-        return render_to_string("media_centre/_release_main.html", {"release": release}, request)
-
-    return page_cache.remember(f"release-main:{release.pk}:{get_language()}", render_main)
 
 
 @detail_view

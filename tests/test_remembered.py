@@ -189,9 +189,29 @@ def test_a_remembered_part_is_rendered_once_per_language_and_vary_value():
     assert render("red") == "red2"
 
 
+def test_a_part_is_drawn_afresh_and_not_remembered_unless_its_condition_is_false():
+    template = Template(
+        "{% load newsroom %}{% remembered 'part' unless broken %}{{ counter.next }}"
+        "{% endremembered %}"
+    )
+    counter = iter(range(100))
+
+    class Counter:
+        def next(self):
+            return next(counter)
+
+    def render(broken: bool) -> str:
+        return template.render(Context({"broken": broken, "counter": Counter()}))
+
+    assert [render(True), render(True)] == ["0", "1"]
+    assert [render(False), render(False), render(True)] == ["2", "2", "3"]
+
+
 def test_a_remembered_part_needs_a_name():
     with pytest.raises(TemplateSyntaxError):
         Template("{% load newsroom %}{% remembered %}x{% endremembered %}")
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load newsroom %}{% remembered unless x %}x{% endremembered %}")
 
 
 def test_a_feed_follows_a_publish_and_a_withdrawal(client):

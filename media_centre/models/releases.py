@@ -47,8 +47,8 @@ class PressReleaseQuerySet(PublishableQuerySet):
 
 
 def detail_prefetches() -> list:
-    """What a release page shows besides its own row: made only when the page's main part is
-    not already remembered (media_centre.views.release_main)."""
+    """What a release page shows besides its own row, fetched with it (and remembered with it
+    for the public, see publishing_views.visible_object)."""
     return [
         "event",
         "mou",

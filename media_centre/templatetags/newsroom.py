@@ -110,10 +110,12 @@ def language_links(context) -> SafeString:
 
 
 class RememberedNode(template.Node):
-    def __init__(self, nodelist, name, vary):
-        self.nodelist, self.name, self.vary = nodelist, name, vary
+    def __init__(self, nodelist, name, vary, unless=None):
+        self.nodelist, self.name, self.vary, self.unless = nodelist, name, vary, unless
 
     def render(self, context) -> str:
+        if self.unless is not None and self.unless.resolve(context):
+            return self.nodelist.render(context)
         parts = [self.name.resolve(context), *(part.resolve(context) for part in self.vary)]
         key = ":".join(["fragment", translation.get_language() or "", *map(str, parts)])
         return page_cache.remember(key, lambda: self.nodelist.render(context))
@@ -121,18 +123,24 @@ class RememberedNode(template.Node):
 
 @register.tag
 def remembered(parser, token) -> RememberedNode:
-    """`{% remembered "name" [vary …] %}…{% endremembered %}`: a part of the page rendered once per
-    language and content change (page_cache.remember), like Django's `{% cache %}` but with the
-    page cache's invalidation. It must not depend on the request beyond the language and the
-    `vary` values, and variables it sets stay inside it (they are not set when it is recalled).
+    """`{% remembered "name" [vary …] [unless condition] %}…{% endremembered %}`: a part of the
+    page rendered once per language and content change (page_cache.remember), like Django's
+    `{% cache %}` but with the page cache's invalidation. It must not depend on the request
+    beyond the language and the `vary` values, and variables it sets stay inside it (they are not
+    set when it is recalled). With `unless`, a true condition (a form with errors: a page not
+    worth keeping) renders it afresh without remembering it.
     """
     bits = token.split_contents()
+    unless = None
+    if len(bits) >= 2 and bits[-2] == "unless":
+        unless = parser.compile_filter(bits[-1])
+        bits = bits[:-2]
     if len(bits) < 2:
         raise template.TemplateSyntaxError("'remembered' needs a name")
     nodelist = parser.parse(("endremembered",))
     parser.delete_first_token()
     name, *vary = (parser.compile_filter(bit) for bit in bits[1:])
-    return RememberedNode(nodelist, name, vary)
+    return RememberedNode(nodelist, name, vary, unless)
 
 
 @register.simple_tag(takes_context=True)
