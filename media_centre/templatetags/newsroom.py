@@ -1,5 +1,7 @@
 """Template helpers for the public pages: rich text, datelines, languages, remembered parts."""
 
+from contextlib import suppress
+
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
@@ -74,12 +76,12 @@ def _translated_path(request, language: str) -> str:
     alternates both need it)."""
     paths = request.__dict__.setdefault("_translated_paths", {})
     if language not in paths:
-        match = request.resolver_match
-        try:
+        url, match = None, request.resolver_match
+        if match is not None:
             # translate_url() without resolving the address again.
-            with translation.override(language):
+            with translation.override(language), suppress(NoReverseMatch):
                 url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-        except (AttributeError, NoReverseMatch):  # no match, or a URL without a name
+        if url is None:
             url = translate_url(request.path, language)
         query = request.GET.urlencode()
         paths[language] = f"{url}?{query}" if query else url
