@@ -50,6 +50,19 @@ def rewrite(archive, out_path, change) -> None:
             target.addfile(member, io.BytesIO(data))
 
 
+def rewrite_manifest(archive, out_path, change) -> None:
+    """A copy of the archive whose manifest change(manifest) has edited in place."""
+
+    def edit(member, data):
+        if member != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        change(manifest)
+        return json.dumps(manifest).encode()
+
+    rewrite(archive, out_path, edit)
+
+
 def restore(archive, *args):
     out = io.StringIO()
     call_command("restore", str(archive), *args, stdout=out, stderr=io.StringIO())
@@ -428,15 +441,8 @@ def test_an_operator_at_a_terminal_who_does_not_type_yes_cancels(changed_after_b
     ],
 )
 def test_a_malformed_manifest_is_refused(changed_after_backup, tmp_path, damage):
-    def malformed(member, data):
-        if member != "manifest.json":
-            return data
-        manifest = json.loads(data)
-        damage(manifest)
-        return json.dumps(manifest).encode()
-
     broken = tmp_path / "broken.tar.gz"
-    rewrite(changed_after_backup["archive"], broken, malformed)
+    rewrite_manifest(changed_after_backup["archive"], broken, damage)
 
     assert_refused_and_untouched(
         broken, "its manifest is malformed", changed_after_backup["newer"],
@@ -445,15 +451,11 @@ def test_a_malformed_manifest_is_refused(changed_after_backup, tmp_path, damage)
 
 
 def test_a_backup_from_a_newer_version_is_refused(changed_after_backup, tmp_path):
-    def newer(member, data):
-        if member != "manifest.json":
-            return data
-        manifest = json.loads(data)
+    def newer(manifest):
         manifest["migrations"]["media_centre"].append("9999_from_the_future")
-        return json.dumps(manifest).encode()
 
     future = tmp_path / "future.tar.gz"
-    rewrite(changed_after_backup["archive"], future, newer)
+    rewrite_manifest(changed_after_backup["archive"], future, newer)
 
     assert_refused_and_untouched(
         future, "made by a newer version of Newsroom", changed_after_backup["newer"],
@@ -464,16 +466,11 @@ def test_a_backup_from_a_newer_version_is_refused(changed_after_backup, tmp_path
 def test_a_backup_of_another_engine_is_refused(changed_after_backup, tmp_path):
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
 
-    def swap(member, data):
-        if member != "manifest.json":
-            return data
-        manifest = json.loads(data)
-        name = manifest["database"]["file"]
-        manifest["database"] = {"engine": other, "file": name}
-        return json.dumps(manifest).encode()
+    def swap(manifest):
+        manifest["database"] = {"engine": other, "file": manifest["database"]["file"]}
 
     swapped = tmp_path / "swapped.tar.gz"
-    rewrite(changed_after_backup["archive"], swapped, swap)
+    rewrite_manifest(changed_after_backup["archive"], swapped, swap)
 
     with pytest.raises(CommandError):
         restore(swapped, "--yes")
