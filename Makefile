@@ -65,8 +65,15 @@ run: seed
 	@echo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The whole suite, and what keeps the code as README "Layout" says: ruff's lint and format, the
+# import contracts (core below the apps, the apps independent), no import cycle between apps,
+# and no model change without its migration.
 test: $(VENV)/.installed messages
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) bin/import-cycles
+	$(MANAGE) makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest -m "not browser"
 
 # The JavaScript paths, keyboard, print and accessibility (axe-core) in a real headless Chromium:

@@ -2,56 +2,23 @@
 
 import uuid
 
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from media_centre import page_cache
-from media_centre.models.translated import Translated
-
-CATEGORY_CACHE_PREFIX = "consent:categories:"
-POLICY_CACHE_PREFIX = "consent:banner-policy:"
+from core import page_cache
+from core.models import Translated
 
 
-def _delete_category_cache() -> None:
-    from django.conf import settings
-
-    cache.delete_many(
-        [
-            prefix + code
-            for prefix in (CATEGORY_CACHE_PREFIX, POLICY_CACHE_PREFIX)
-            for code, _name in settings.LANGUAGES
-        ]
-    )
-
-
-def clear_category_cache() -> None:
-    """The category table is cached per language under one prefix; every write clears it, now
-    and again once the transaction commits (a page reading in between would re-cache old rows)."""
-    _delete_category_cache()
-    transaction.on_commit(_delete_category_cache)
-    page_cache.invalidate()  # the banner and the cookie page show these rows
-
-
-class CacheClearingQuerySet(page_cache.InvalidatingQuerySet):
-    """Bulk writes clear the category cache too (django-cookie-consent misses them), and with it
-    the page cache."""
-
-    def written(self) -> None:
-        clear_category_cache()
-
-
-class CategoryQuerySet(CacheClearingQuerySet):
+class CategoryQuerySet(page_cache.InvalidatingQuerySet):
     def table(self) -> list[dict]:
-        """Categories with their cookies for the current language, cached (one query to fill)."""
-        language = get_language() or "en"
-        key = CATEGORY_CACHE_PREFIX + language
-        rows = cache.get(key)
-        if rows is None:
-            rows = [
+        """Categories with their cookies for the current language, remembered once per content
+        change like every part of the page that shows them (one query to fill)."""
+
+        def read() -> list[dict]:
+            return [
                 {
                     "slug": category.slug,
                     "name": category.name,
@@ -70,27 +37,11 @@ class CategoryQuerySet(CacheClearingQuerySet):
                 }
                 for category in self.order_by("order", "pk").prefetch_related("cookies")
             ]
-            cache.set(key, rows, timeout=None)
-        return rows
+
+        return page_cache.remember(f"consent:categories:{get_language() or 'en'}", read)
 
 
-class NoticeTable(Translated):
-    """A table the cookie notice is built from: every row written or deleted clears its cache."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        clear_category_cache()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        clear_category_cache()
-        return result
-
-
-class Category(NoticeTable):
+class Category(Translated):
     slug = models.SlugField(
         _("code"), max_length=40, unique=True, help_text=_("Used in the consent cookie; keep it.")
     )
@@ -117,7 +68,7 @@ class Category(NoticeTable):
         return reverse("consent:cookies") + f"#category-{self.slug}"
 
 
-class DeclaredCookie(NoticeTable):
+class DeclaredCookie(Translated):
     name = models.CharField(
         _("name"),
         max_length=100,
@@ -134,7 +85,7 @@ class DeclaredCookie(NoticeTable):
     opt_out_url = models.URLField(_("how to opt out (link)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = CacheClearingQuerySet.as_manager()
+    objects = page_cache.InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["category__order", "order", "pk"]
@@ -153,7 +104,7 @@ class DeclaredCookie(NoticeTable):
         return cookie_name == self.name
 
 
-class PolicyVersionQuerySet(CacheClearingQuerySet):
+class PolicyVersionQuerySet(page_cache.InvalidatingQuerySet):
     def current(self) -> "PolicyVersion | None":
         return self.filter(published_at__lte=timezone.now()).order_by("-version").first()
 
@@ -188,10 +139,6 @@ class PolicyVersion(Translated):
 
     def get_absolute_url(self) -> str:
         return reverse("consent:cookies")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        clear_category_cache()
 
 
 class Action(models.TextChoices):

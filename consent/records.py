@@ -1,23 +1,14 @@
 """Proof of consent: every choice appends one record, with data-minimised client details."""
 
 import hashlib
-import ipaddress
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from core.privacy import truncated_ip
+
 from .models import Category, ConsentRecord, PolicyVersion
 from .state import Choice
-
-
-def truncated_ip(address: str) -> str:
-    """The network, not the host: IPv4 to /24, IPv6 to /48."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 def text_hash(policy: PolicyVersion | None, language: str) -> str:

@@ -7,6 +7,8 @@ cookies but not where the links lead, so no opt-out address is invented here; ed
 import datetime as dt
 import zoneinfo
 
+from .models import Category, DeclaredCookie, PolicyVersion
+
 POLICY = {
     "version": 1,
     "last_updated": dt.date(2021, 6, 2),  # "Last updated: [02.06.2021]"
@@ -153,8 +155,6 @@ COOKIES = [
 
 def load(upsert) -> None:
     """Load the notice with the seed command's `upsert(model, lookup, values)`."""
-    from .models import Category, DeclaredCookie, PolicyVersion
-
     categories = {
         data["slug"]: upsert(
             Category, {"slug": data["slug"]}, {k: v for k, v in data.items() if k != "slug"}

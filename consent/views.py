@@ -32,8 +32,8 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from media_centre.middleware import language_neutral
-from media_centre.redirects import local_path
+from core.middleware import language_neutral
+from core.redirects import local_path
 
 from . import records, state
 from .models import Action, Category, DeclaredCookie, Method, PolicyVersion

@@ -1,15 +1,52 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import page_cache
+
 
 class MediaCentreConfig(AppConfig):
     name = "media_centre"
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
-        from . import account_events, page_cache
+        from . import images
+        from .models import (
+            Document,
+            DocumentVersion,
+            Event,
+            EventSession,
+            EventSpeaker,
+            MediaContact,
+            MoU,
+            MoUParty,
+            Organisation,
+            Person,
+            Position,
+            PressRelease,
+            Quote,
+            Rendition,
+            Study,
+            Topic,
+        )
         from .search import index
 
+        # Every table a public page shows. Not the search index (search results read it, and
+        # `rebuild_search_index` empties the cache itself) nor accessible-version requests.
+        page_cache.register(
+            PressRelease, Event, MoU, Study, Person, clock=("publish_at", "unpublish_at")
+        )
+        page_cache.register(
+            Organisation,
+            Topic,
+            Position,
+            Quote,
+            MediaContact,
+            EventSession,
+            EventSpeaker,
+            MoUParty,
+            Document,
+            DocumentVersion,
+            Rendition,
+        )
+        images.connect()
         index.connect()
-        account_events.connect()
-        page_cache.connect()

@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from .middleware import language_neutral
+from core.middleware import language_neutral
+
 from .models import Event
 
 CALENDAR_LENGTH = 500

@@ -12,7 +12,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from . import page_cache
+from core import page_cache
+
 from .models import PressRelease, Topic
 
 FEED_LENGTH = 20

@@ -9,7 +9,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import page_cache
+from core import page_cache
+
 from .models import AccessibilityRequest, Organisation, Topic
 
 

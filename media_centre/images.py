@@ -1,4 +1,5 @@
-"""Uploaded images: orientation applied, metadata stripped, responsive renditions made once."""
+"""Uploaded images: orientation applied, metadata stripped, responsive renditions made once;
+and which images the public may see."""
 
 import hashlib
 import io
@@ -8,16 +9,13 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage
 from django.db import models
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import parse_etags
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import Organisation, Person, PressRelease, Rendition, Study
-from .publishing_views import can_preview
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
@@ -37,6 +35,17 @@ SHOWN_BY = (
     (Study, "cover_image", lambda: Study.objects.published()),
     (Organisation, "logo", lambda: Organisation.objects.all()),  # logos are always public
 )
+
+
+def connect() -> None:
+    """Process new uploads as they are saved, for every model that can show an image."""
+    for model, _field, _public in SHOWN_BY:
+        pre_save.connect(_on_save, sender=model, dispatch_uid=f"images-{model._meta.label_lower}")
+
+
+def _on_save(sender, instance: models.Model, raw: bool = False, **kwargs) -> None:
+    if not raw:  # fixtures hold stored names already
+        prepare_images(instance)
 
 
 def prepare_images(instance: models.Model) -> None:
@@ -141,64 +150,7 @@ def _store(storage: Storage, folder: str, data: bytes, format: str) -> str:
     return storage.save(name, ContentFile(data))
 
 
-def serve_image(request: HttpRequest, name: str) -> HttpResponse:
-    """An original or a rendition, to anyone when something public shows it, else to staff."""
-    parts = name.split("/")
-    if name.startswith("/") or "\\" in name or "\x00" in name or {"", ".", ".."} & set(parts):
-        raise Http404
-    extension = name.rpartition(".")[2].lower()
-    if name.startswith("renditions/"):
-        rendition = Rendition.objects.filter(file=name).values_list("source", "format").first()
-        if rendition is None:
-            raise Http404
-        source, format = rendition
-        media_type = MEDIA_TYPES[EXTENSIONS[format]]
-    elif extension in MEDIA_TYPES:
-        source, media_type = name, MEDIA_TYPES[extension]
-    else:
-        raise Http404
-    if _shown(source, public=True):
-        public = True
-    elif _may_preview(request) and _shown(source, public=False):
-        public = False
-    else:
-        raise Http404
-
-    storage = default_storage
-    try:
-        size = storage.size(name)
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    hashed = HASHED_NAME.fullmatch(name)
-    etag = '"{}"'.format(
-        hashed["digest"] if hashed else hashlib.sha256(f"{name}:{size}".encode()).hexdigest()[:20]
-    )
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response = HttpResponseNotModified()
-    elif request.method == "HEAD":
-        response = HttpResponse(content_type=media_type)
-    else:
-        try:
-            handle = storage.open(name, "rb")
-        except (FileNotFoundError, OSError):
-            raise Http404 from None
-        response = FileResponse(handle, content_type=media_type)
-    if not isinstance(response, HttpResponseNotModified):
-        response["Content-Length"] = str(size)
-    response["ETag"] = etag
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    if not public:
-        add_never_cache_headers(response)
-    elif hashed:
-        response["Cache-Control"] = "public, max-age=31536000, immutable"
-    else:
-        # Uploaded before names were content-hashed: such a name could be reused one day.
-        response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-def _shown(source: str, *, public: bool) -> bool:
+def shown(source: str, *, public: bool) -> bool:
     """Whether an item (a public one, when `public`) shows the image stored as `source`."""
     first, *rest = (
         (public_queryset() if public else model.objects.all())
@@ -207,7 +159,3 @@ def _shown(source: str, *, public: bool) -> bool:
         for model, field, public_queryset in SHOWN_BY
     )
     return first.union(*rest, all=True).exists()
-
-
-def _may_preview(request: HttpRequest) -> bool:
-    return any(can_preview(request, model) for model, _field, _public in SHOWN_BY)

@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import page_cache
-from .middleware import language_neutral
+from core import page_cache
+from core.middleware import language_neutral
+
 from .models import Event, MoU, Person, PressRelease, Study
 
 

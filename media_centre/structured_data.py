@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import bcp47
+
 from .models import Event, MoU, Organisation, Person, PressRelease, Study
 
 CONTEXT = "https://schema.org"
@@ -23,7 +25,6 @@ EVENT_STATUS = {
     Event.EventStatus.POSTPONED: "https://schema.org/EventPostponed",
     Event.EventStatus.CANCELLED: "https://schema.org/EventCancelled",
 }
-BCP47 = {"en": "en", "zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}
 
 
 def script(data: dict) -> SafeString:
@@ -104,7 +105,7 @@ def release(request: HttpRequest, item: PressRelease) -> dict:
             "author": organisations or [site_organisation(request)],
             "publisher": organisations[0] if organisations else site_organisation(request),
             "image": [image] if image else [],
-            "inLanguage": BCP47[item.shown_language("headline")],
+            "inLanguage": bcp47(item.shown_language("headline")),
             "url": url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         }
@@ -148,7 +149,7 @@ def event(request: HttpRequest, item: Event) -> dict:
             else None,
             "organizer": [organisation(request, org) for org in item.organisers.all()],
             "performer": performers,
-            "inLanguage": BCP47[item.shown_language("title")],
+            "inLanguage": bcp47(item.shown_language("title")),
             "url": request.build_absolute_uri(item.get_absolute_url()),
         }
     )
@@ -171,7 +172,7 @@ def study(request: HttpRequest, item: Study) -> dict:
             "publisher": site_organisation(request),
             "about": [{"@type": "Thing", "name": topic.name} for topic in item.topics.all()],
             "image": [image] if image else [],
-            "inLanguage": BCP47[item.shown_language("title")],
+            "inLanguage": bcp47(item.shown_language("title")),
             "url": request.build_absolute_uri(item.get_absolute_url()),
         }
     )

@@ -7,7 +7,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
+
+from core import languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,7 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    "core",  # first: what every app shares, knowing no app (README "Layout")
     "modeltranslation",  # before the admin, so that its admin integration registers first
     "django.contrib.admin",
     "django.contrib.auth",
@@ -51,15 +53,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsroom.request_log.RequestIdMiddleware",  # first: ids and logs every answer, 500s too
+    "core.request_log.RequestIdMiddleware",  # first: ids and logs every answer, 500s too
     # Next: a stored page skips the rest (never storing the request id added outside it).
-    "media_centre.page_cache.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "media_centre.security.SecurityHeadersMiddleware",  # after CSP: picks the admin's policy
+    "core.security.SecurityHeadersMiddleware",  # after CSP: picks the admin's policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "media_centre.middleware.LocaleMiddleware",
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,18 +121,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("zh-hant", _("Traditional Chinese")),
-    ("zh-hans", _("Simplified Chinese")),
-]
+LANGUAGES = languages.choices()  # the one table of the three languages: core/languages.py
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 # Content in three languages (django-modeltranslation). An item missing the visitor's
 # language is shown in the first language it has, in this order, with a notice.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_LANGUAGES = ("en", "zh-hant", "zh-hans")
+MODELTRANSLATION_LANGUAGES = languages.CODES
 MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "default": ("en", "zh-hant", "zh-hans"),
     "en": ("zh-hant", "zh-hans"),
@@ -145,7 +143,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded images are served by the app at /images/ (media_centre.images.serve_image), which
+# Uploaded images are served by the app at /images/ (media_centre.views.files.image), which
 # checks that something public shows them; there is no unchecked /media/ route.
 MEDIA_URL = "images/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -200,7 +198,7 @@ if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {
 }:
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
-# The anonymous page cache (media_centre.page_cache): on in production, off while developing.
+# The anonymous page cache (core.page_cache): on in production, off while developing.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 # How long a CDN (s-maxage) may keep a public page before asking again; browsers always ask.
@@ -250,8 +248,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # run no inline script (external files; <script type="application/json"> and
 # "application/ld+json" data blocks are not executed), so the policy has no 'unsafe-inline' and
 # no nonce: a per-request nonce would make every page unique and defeat the page cache. The
-# admin, never cached, gets this policy plus a nonce (media_centre.security.admin_policy).
-# media_centre.security also sends Permissions-Policy and Cross-Origin-Resource-Policy.
+# admin, never cached, gets this policy plus a nonce (core.security.admin_policy).
+# core.security also sends Permissions-Policy and Cross-Origin-Resource-Policy.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
@@ -276,7 +274,7 @@ if not DEBUG:
     CSRF_COOKIE_SAMESITE = "Lax"
     CSRF_COOKIE_HTTPONLY = True
 
-# Logs are JSON lines on stderr (newsroom.request_log.JsonFormatter), each with the request's
+# Logs are JSON lines on stderr (core.request_log.JsonFormatter), each with the request's
 # id. "newsroom.requests" writes one line per request (method, path without its query string,
 # route, status, duration, bytes; no address, user agent, cookie or user) at INFO, so
 # DJANGO_LOG_LEVEL=WARNING silences it. Uncaught exceptions reach the log through django.request.
@@ -284,13 +282,13 @@ _LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "newsroom.request_log.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.request_log.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     "loggers": {
         # Django's own console handler would print its records a second time, not as JSON.
         "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
-        # Editors' sign-ins, sign-outs and failures (media_centre.account_events) and axes'
+        # Editors' sign-ins, sign-outs and failures (core.login_audit) and axes'
         # lockouts: kept at INFO whatever the root level, so that the desk's logins are audited.
         # Both propagate to the root's console handler (the root's level does not filter them).
         "newsroom.accounts": {"level": "INFO"},
@@ -302,7 +300,7 @@ LOGGING = {
 # Repeated failed logins to the admin lock that username *from that address* (both combined,
 # so a stranger cannot lock an editor out from elsewhere) for AXES_COOLOFF_TIME; a successful
 # login clears the count. Axes logs each lockout itself (logger "axes"); sign-ins and failures
-# are logged without secrets by media_centre.account_events (logger "newsroom.accounts").
+# are logged without secrets by core.login_audit (logger "newsroom.accounts").
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login outright
     "django.contrib.auth.backends.ModelBackend",
@@ -312,7 +310,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Attempted usernames are cut to 150 characters before axes stores them (its column holds 255).
-AXES_USERNAME_CALLABLE = "media_centre.account_events.axes_username"
+AXES_USERNAME_CALLABLE = "core.login_audit.axes_username"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HTTP_RESPONSE_CODE)
 # The client's address is REMOTE_ADDR (django-ipware is not installed, so axes reads it
 # directly). Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock everyone out

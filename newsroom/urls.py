@@ -5,14 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from consent import views as consent_views
+from core import health
+from core import views as core_views
 from media_centre import calendars, sitemaps
 from media_centre import views as media_views
-from newsroom import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
-    path("language/<str:code>/", media_views.switch_language, name="switch-language"),
+    path("language/<str:code>/", core_views.switch_language, name="switch-language"),
     path("downloads/<int:pk>/<str:file_name>", media_views.download, name="download"),
     path(
         "downloads/<int:pk>/v<int:number>/<str:file_name>",
@@ -36,5 +37,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-# The 500 page shows the request's id for the visitor to quote (newsroom.request_log).
-handler500 = "newsroom.request_log.server_error"
+# The 500 page shows the request's id for the visitor to quote (core.request_log).
+handler500 = "core.request_log.server_error"

@@ -18,8 +18,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from core import backups
 from media_centre.models import PressRelease, Topic
-from newsroom import backups
 
 from .conftest import MINIMAL_PDF, make_document, make_release, make_topic
 
@@ -132,7 +132,7 @@ def test_a_backup_written_inside_media_root_does_not_hold_itself(settings):
 def test_backup_with_uploads_on_object_storage_says_the_bucket_is_their_backup(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("newsroom.backups.archives.media_root", lambda: None)
+    monkeypatch.setattr("core.backups.archives.media_root", lambda: None)
     err = io.StringIO()
 
     call_command("backup", str(tmp_path), stdout=io.StringIO(), stderr=err)

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from media_centre import page_cache
+from core import page_cache
 from media_centre.models import Event, Status
 
 from .conftest import make_event, make_organisation

@@ -9,7 +9,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["manage.py", "newsroom", "media_centre", "consent", "templates", "locale"]
+SOURCES = ["manage.py", "newsroom", "core", "media_centre", "consent", "templates", "locale"]
 CATALOGUES = ["zh_Hant", "zh_Hans"]
 
 

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import (
-    CATEGORY_CACHE_PREFIX,
     Action,
     Category,
     ConsentRecord,
@@ -23,6 +22,7 @@ from consent.models import (
     Method,
     PolicyVersion,
 )
+from core import page_cache
 
 from .test_admin import form_data
 
@@ -233,8 +233,8 @@ def test_admin_clears_the_category_table_again_after_its_transaction_commits(
     data = {**form_data(client.get(change)), "name_en": "Statistics"}
     with django_capture_on_commit_callbacks() as callbacks:
         assert client.post(change, data).status_code == 302
-    # A page that read the table before the commit cached the old rows again.
-    cache.set(CATEGORY_CACHE_PREFIX + "en", [{"name": "Performance"}])
+    # A page that read the table before the commit remembered the old rows again.
+    page_cache.remember("consent:categories:en", lambda: [{"name": "Performance"}])
     for callback in callbacks:
         callback()
     assert Category.objects.table()[1]["name"] == "Statistics"

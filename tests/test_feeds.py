@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from media_centre import page_cache
+from core import page_cache
 from media_centre.models import Status
 
 from .conftest import make_document, make_release, make_topic

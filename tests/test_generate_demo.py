@@ -262,7 +262,7 @@ def test_it_refuses_to_run_in_production_unless_forced(settings):
 def test_stored_pages_are_emptied_after_a_run():
     from django.core.cache import cache
 
-    from media_centre import page_cache
+    from core import page_cache
 
     cache.set(page_cache.GENERATION_KEY, "before")
     generate(releases=N, seed=3)

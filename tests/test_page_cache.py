@@ -10,16 +10,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from consent.models import Category, PolicyVersion
-from media_centre import page_cache
-from media_centre.models import PressRelease, Status
+from core import page_cache
+from core.page_cache import fingerprint
+from media_centre.models import AccessibilityRequest, PressRelease, Status
 
-from .conftest import make_release, make_staff, make_topic
+from .conftest import make_document, make_release, make_staff, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +235,65 @@ def test_a_deploy_with_new_templates_starts_a_new_generation(settings, tmp_path)
         assert page_cache.build_id() != before
     finally:
         page_cache.build_id.cache_clear()
+
+
+def test_the_build_covers_the_code_of_every_app_and_the_project():
+    sources = {path.name for path in fingerprint._sources()}
+    assert {"core", "media_centre", "consent", "newsroom", "templates", "locale"} <= sources
+
+
+def test_a_deploy_that_changes_only_python_starts_a_new_generation(monkeypatch, tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    code = app / "views.py"
+    code.write_text("ANSWER = 1\n")
+    monkeypatch.setattr(fingerprint, "_sources", lambda: [app])
+
+    def build() -> str:
+        page_cache.build_id.cache_clear()
+        return page_cache.build_id()
+
+    try:
+        before = build()
+        os.utime(code, (1, 1))  # a checkout on another server: other times, same files
+        assert build() == before
+        code.write_text("ANSWER = 2\n")
+        assert build() != before
+    finally:
+        page_cache.build_id.cache_clear()
+
+
+def test_every_table_a_page_shows_is_registered_and_only_those():
+    shown = {
+        model._meta.label
+        for app in ("media_centre", "consent")
+        for model in apps.get_app_config(app).get_models()
+        if not page_cache.registry.is_watched(model)
+    }
+    # A log, an index and a queue of requests: writing them changes no page.
+    assert shown == {
+        "consent.ConsentRecord",
+        "media_centre.SearchEntry",
+        "media_centre.AccessibilityRequest",
+    }
+
+
+def test_the_clock_columns_come_from_each_apps_registration():
+    columns = {(model._meta.label, name) for model, name in page_cache.registry.clock_columns()}
+    assert ("consent.PolicyVersion", "published_at") in columns
+    for label in ("PressRelease", "Event", "MoU", "Study", "Person"):
+        assert (f"media_centre.{label}", "publish_at") in columns
+        assert (f"media_centre.{label}", "unpublish_at") in columns
+
+
+def test_a_write_to_an_unregistered_table_keeps_the_stored_pages(client):
+    document = make_document()
+    make_release(pdf=document)
+    get(client, LIST)
+    AccessibilityRequest.objects.create(
+        document=document, name="A reader", email="reader@example.org", language="en"
+    )
+    assert get(client, LIST)["X-Page-Cache"] == "hit"
 
 
 # --- Several processes sharing one cache ------------------------------------------------------

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
 
-from media_centre import page_cache
+from core import page_cache
+from core.page_cache import memory
 from media_centre.models import Status
 
 from .conftest import make_organisation, make_release
@@ -170,7 +172,7 @@ def test_an_item_is_looked_up_once_per_content_change(client, django_assert_num_
 
 def test_a_remembered_part_is_rendered_once_per_language_and_vary_value():
     template = Template(
-        "{% load newsroom %}{% remembered 'part' colour %}{{ colour }}{{ counter.next }}"
+        "{% load remembered %}{% remembered 'part' colour %}{{ colour }}{{ counter.next }}"
         "{% endremembered %}"
     )
     counter = iter(range(100))
@@ -180,7 +182,8 @@ def test_a_remembered_part_is_rendered_once_per_language_and_vary_value():
             return next(counter)
 
     def render(colour: str) -> str:
-        return template.render(Context({"colour": colour, "counter": Counter()}))
+        context = {"colour": colour, "counter": Counter(), "request": RequestFactory().get("/")}
+        return template.render(Context(context))
 
     assert render("red") == "red0"
     assert render("red") == "red0"
@@ -191,7 +194,7 @@ def test_a_remembered_part_is_rendered_once_per_language_and_vary_value():
 
 def test_a_part_is_drawn_afresh_and_not_remembered_unless_its_condition_is_false():
     template = Template(
-        "{% load newsroom %}{% remembered 'part' unless broken %}{{ counter.next }}"
+        "{% load remembered %}{% remembered 'part' unless broken %}{{ counter.next }}"
         "{% endremembered %}"
     )
     counter = iter(range(100))
@@ -201,17 +204,54 @@ def test_a_part_is_drawn_afresh_and_not_remembered_unless_its_condition_is_false
             return next(counter)
 
     def render(broken: bool) -> str:
-        return template.render(Context({"broken": broken, "counter": Counter()}))
+        context = {"broken": broken, "counter": Counter(), "request": RequestFactory().get("/")}
+        return template.render(Context(context))
 
     assert [render(True), render(True)] == ["0", "1"]
     assert [render(False), render(False), render(True)] == ["2", "2", "3"]
 
 
+def test_nothing_is_remembered_during_a_staff_preview_or_without_a_request():
+    template = Template(
+        "{% load remembered %}{% remembered 'part' %}{{ counter.next }}{% endremembered %}"
+    )
+    counter = iter(range(100))
+
+    class Counter:
+        def next(self):
+            return next(counter)
+
+    preview = RequestFactory().get("/")
+    page_cache.mark_preview(preview)
+
+    def render(request) -> str:
+        return template.render(Context({"counter": Counter(), "request": request}))
+
+    assert [render(preview), render(preview), render(None), render(None)] == ["0", "1", "2", "3"]
+    public = RequestFactory().get("/")
+    assert [render(public), render(public)] == ["4", "4"]  # what the preview drew was not kept
+
+
+def test_a_staff_preview_of_an_event_keeps_nothing_of_its_page(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from .conftest import make_event
+
+    event = make_event(status=Status.DRAFT, publish_at=None)
+    editor = django_user_model.objects.create_user("preview", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="view_event"))
+    client.force_login(editor)
+    memory.remembered.entries.clear()
+    response = client.get(event.get_absolute_url())
+    assert response.status_code == 200 and event.title in response.text
+    assert not [key for key in memory.remembered.entries if "template.cache.event." in key]
+
+
 def test_a_remembered_part_needs_a_name():
     with pytest.raises(TemplateSyntaxError):
-        Template("{% load newsroom %}{% remembered %}x{% endremembered %}")
+        Template("{% load remembered %}{% remembered %}x{% endremembered %}")
     with pytest.raises(TemplateSyntaxError):
-        Template("{% load newsroom %}{% remembered unless x %}x{% endremembered %}")
+        Template("{% load remembered %}{% remembered unless x %}x{% endremembered %}")
 
 
 def test_a_feed_follows_a_publish_and_a_withdrawal(client):
@@ -227,9 +267,9 @@ def test_a_feed_follows_a_publish_and_a_withdrawal(client):
 
 
 def test_each_process_counts_what_it_keeps_by_its_size(monkeypatch):
-    monkeypatch.setattr(page_cache, "remembered", page_cache.ProcessMemory(100, max_bytes=1_000))
+    monkeypatch.setattr(memory, "remembered", page_cache.ProcessMemory(100, max_bytes=1_000))
     assert page_cache.remember("small", lambda: ["x" * 100]) == ["x" * 100]
     assert page_cache.remember("large", lambda: ["y" * 2_000]) == ["y" * 2_000]
-    assert "small" in page_cache.remembered.entries
-    assert "large" not in page_cache.remembered.entries  # still in the shared cache
-    assert 100 < page_cache.remembered.size < 1_000
+    assert "small" in memory.remembered.entries
+    assert "large" not in memory.remembered.entries  # still in the shared cache
+    assert 100 < memory.remembered.size < 1_000

@@ -14,8 +14,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import get_resolver, path
 
+from core.request_log import JsonFormatter, server_error
 from newsroom import urls as newsroom_urls
-from newsroom.request_log import JsonFormatter, server_error
 
 from .conftest import make_release, make_staff
 
@@ -61,7 +61,7 @@ def quiet_client():
 
 
 def test_request_id_middleware_is_first():
-    assert django_settings.MIDDLEWARE[0] == "newsroom.request_log.RequestIdMiddleware"
+    assert django_settings.MIDDLEWARE[0] == "core.request_log.RequestIdMiddleware"
 
 
 def test_every_answer_carries_a_fresh_request_id(client):
@@ -213,7 +213,7 @@ def test_the_500_page_falls_back_to_plain_text_when_its_template_fails(quiet_cli
     def broken(name, *args, **kwargs):
         raise RuntimeError("no templates today")
 
-    monkeypatch.setattr("newsroom.request_log.loader.get_template", broken)
+    monkeypatch.setattr("core.request_log.loader.get_template", broken)
 
     response = quiet_client.get("/boom/")
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from media_centre.admin.publishing import in_every_language
+from core.languages import in_every_language
 
 from ..models import (
     Category,

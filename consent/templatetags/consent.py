@@ -9,66 +9,38 @@ import re
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape, format_html, json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
-from ..models import POLICY_CACHE_PREFIX, Category, PolicyVersion
+from core import page_cache
+
+from ..models import Category, PolicyVersion
 from ..state import max_age
 
 register = template.Library()
 
-POLICY_CACHE_SECONDS = 5 * 60
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
-def _policy_keys() -> list[str]:
-    return [POLICY_CACHE_PREFIX + code for code, _name in settings.LANGUAGES]
-
-
-@receiver(post_save, sender=PolicyVersion, dispatch_uid="consent-banner-policy-saved")
-@receiver(post_delete, sender=PolicyVersion, dispatch_uid="consent-banner-policy-deleted")
-def forget_banner_policy(**kwargs) -> None:
-    """A saved policy shows at once in this process; other processes within the cache's time."""
-    cache.delete_many(_policy_keys())
-
-
 def banner_policy() -> dict:
-    """The policy in force as the banner needs it, cached per language (one query to fill).
+    """The policy in force as the banner needs it, remembered per language and content change
+    (one query to fill). A version coming into force ends the page cache's generation at that
+    moment (consent registers `published_at` as a clock column), so it shows at once."""
 
-    Kept until the next scheduled version comes into force, and at most a few minutes, so that
-    a version published without a save in this process (a bulk update) still shows soon.
-    """
+    def read() -> dict:
+        current = PolicyVersion.objects.current()
+        return {
+            "version": current.version if current else 0,
+            "last_updated": current.last_updated if current else None,
+            "banner_text": current.banner_text if current else "",
+            "banner_language": current.shown_language("banner_text") if current else language,
+        }
+
     language = get_language() or settings.LANGUAGE_CODE
-    key = POLICY_CACHE_PREFIX + language
-    now = timezone.now()
-    summary = cache.get(key)
-    if summary is not None and (summary["until"] is None or now < summary["until"]):
-        return summary
-    current, until = None, None
-    for policy in PolicyVersion.objects.exclude(published_at=None).order_by("-version"):
-        if policy.published_at <= now:
-            current = policy
-            break
-        until = policy.published_at if until is None else min(until, policy.published_at)
-    summary = {
-        "version": current.version if current else 0,
-        "last_updated": current.last_updated if current else None,
-        "banner_text": current.banner_text if current else "",
-        "banner_language": current.shown_language("banner_text") if current else language,
-        "until": until,
-    }
-    timeout = POLICY_CACHE_SECONDS
-    if until is not None:
-        timeout = max(1, min(timeout, int((until - now).total_seconds()) + 1))
-    cache.set(key, summary, timeout=timeout)
-    return summary
+    return page_cache.remember(f"consent:banner-policy:{language}", read)
 
 
 @register.simple_tag

@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
+from core.languages import in_every_language
+
 from ..models import Event, EventSession, EventSpeaker
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
     StateFilter,
     YearFilter,
-    in_every_language,
 )
 
 

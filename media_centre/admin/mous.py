@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import in_every_language
+
 from ..models import MoU, MoUParty, Status
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
     StateFilter,
     YearFilter,
-    in_every_language,
 )
 
 TOO_FEW_PARTIES = _(

@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.languages import in_every_language
+
 from ..models import Organisation, Person, Position, Topic
 from .publishing import (
     IMAGE_UPLOADS,
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
     StateFilter,
-    in_every_language,
 )
 
 

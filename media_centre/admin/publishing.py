@@ -17,14 +17,6 @@ from modeltranslation.admin import TranslationAdmin
 
 from ..models import Publishable, State, Status
 
-LANGUAGE_SUFFIXES = ("en", "zh_hant", "zh_hans")
-
-
-def in_every_language(*fields: str) -> list[str]:
-    """Search fields for each language version of translated fields."""
-    return [f"{field}_{suffix}" for field in fields for suffix in LANGUAGE_SUFFIXES]
-
-
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
 PUBLICATION_FIELDSETS = [
     (_("Publishing"), {"fields": ["state_and_preview", "status", "publish_at"]}),

@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import in_every_language
+
 from ..models import Study
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
     StateFilter,
     YearFilter,
-    in_every_language,
 )
 
 

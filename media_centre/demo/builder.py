@@ -20,6 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core import languages
+
 from ..models import (
     Document,
     DocumentVersion,
@@ -43,7 +45,7 @@ BATCH = 500
 DEMO_NETWORKS = ("192.0.2.0", "2001:db8::")  # RFC 5737 and RFC 3849: never a real visitor
 DISTINCT_PDFS = 12
 YEARS = 10
-LANGUAGE_CODES = ("en", "zh-hant", "zh-hans")
+LANGUAGE_CODES = languages.CODES
 # The share of items in each publishing state; the rest are published.
 STATE_SHARES = (("draft", 0.03), ("scheduled", 0.02), ("withdrawn", 0.02))
 

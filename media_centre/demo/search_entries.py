@@ -5,11 +5,12 @@ from functools import cache
 
 from django.db import models
 
+from core.languages import SUFFIXES
+
 from ..models import Document, Event, EventSpeaker, MoU, Person, PressRelease, Quote, SearchEntry
 from ..search.index import HTML_FIELDS, KINDS, MODELS, TITLES, normalise, pdf_text
 from .text import fold, html_text
 
-SUFFIXES = ("en", "zh_hant", "zh_hans")
 BATCH = 500
 
 

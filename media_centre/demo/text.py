@@ -9,7 +9,8 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
-from ..chinese_script import to_simplified
+from core.chinese_script import to_simplified
+
 from ..search.index import plain
 
 

@@ -1,6 +1,8 @@
 """Downloadable files: the release as PDF, an MoU's text, a study in each language."""
 
 import hashlib
+import operator
+from functools import reduce
 from pathlib import PurePath
 
 from django.conf import settings
@@ -34,19 +36,28 @@ EXTENSIONS = {
 }
 
 
+# Where a document is linked from: (its reverse relation, the linking model's field). The
+# linking models are reached through the relations, as they import this module.
+LINKED_FROM = (
+    ("release_pdf_of", "pdf"),
+    ("release_attachments", "attachments"),
+    ("studies", "files"),
+    ("mous", "document"),
+)
+
+
+def _linking_model(relation: str) -> type[models.Model]:
+    return Document._meta.get_field(relation).related_model
+
+
 class DocumentQuerySet(models.QuerySet):
     def public(self):
         """Documents attached to at least one thing the public can see."""
-        from .mous import MoU
-        from .releases import PressRelease
-        from .studies import Study
-
-        return self.filter(
-            Exists(PressRelease.objects.published().filter(pdf=OuterRef("pk")))
-            | Exists(PressRelease.objects.published().filter(attachments=OuterRef("pk")))
-            | Exists(Study.objects.published().filter(files=OuterRef("pk")))
-            | Exists(MoU.objects.published().filter(document=OuterRef("pk")))
-        )
+        linked = [
+            Exists(_linking_model(relation).objects.published().filter(**{field: OuterRef("pk")}))
+            for relation, field in LINKED_FROM
+        ]
+        return self.filter(reduce(operator.or_, linked))
 
 
 def _upload_to(instance: "Document", filename: str) -> str:
@@ -146,16 +157,14 @@ class Document(models.Model):
 
     def usages(self) -> list[models.Model]:
         """Everything that links this document, published or not."""
-        from .mous import MoU
-        from .releases import PressRelease
-        from .studies import Study
-
+        conditions: dict[type[models.Model], models.Q] = {}
+        for relation, field in LINKED_FROM:
+            model = _linking_model(relation)
+            conditions[model] = conditions.get(model, models.Q()) | models.Q(**{field: self})
         return [
-            *PressRelease.objects.filter(
-                models.Q(pdf=self) | models.Q(attachments=self)
-            ).distinct(),
-            *Study.objects.filter(files=self),
-            *MoU.objects.filter(document=self),
+            item
+            for model, condition in conditions.items()
+            for item in model.objects.filter(condition).distinct()
         ]
 
     def _read_file_facts(self) -> None:

@@ -1,5 +1,6 @@
 """Events (seminars, forums, signings), their programme and the people who speak at them."""
 
+import datetime as dt
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -9,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Translated
+
 from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
-from .translated import Translated
 
 
 def validate_time_zone(value: str) -> None:
@@ -43,16 +45,22 @@ class EventQuerySet(PublishableQuerySet):
         return self.prefetch_related("organisers")
 
     def for_detail(self):
-        return self.select_related("part_of", "mou").prefetch_related(
-            "organisers",
-            "topics",
-            "sessions",
-            models.Prefetch(
-                "speakers",
-                queryset=EventSpeaker.objects.select_related("person", "session").prefetch_related(
-                    positions_prefetch("person__positions")
+        return (
+            self.select_related("part_of", "mou")
+            .prefetch_related(
+                "organisers",
+                "topics",
+                "sessions",
+                models.Prefetch(
+                    "speakers",
+                    queryset=EventSpeaker.objects.select_related(
+                        "person", "session"
+                    ).prefetch_related(positions_prefetch("person__positions")),
                 ),
-            ),
+            )
+            .prefetch_published("releases", "public_releases")
+            .prefetch_published("studies_launched", "public_studies")
+            .prefetch_published("side_events", "public_side_events")
         )
 
 
@@ -199,8 +207,6 @@ class Event(Translated, Publishable):
     @property
     def utc_offset_label(self) -> str:
         """E.g. “UTC+08:00”, on the event's first day (daylight saving included)."""
-        import datetime as dt
-
         day = self.start_date or timezone.localdate()
         offset = dt.datetime.combine(day, self.start_time or dt.time(12), self.tz).utcoffset()
         minutes = int(offset.total_seconds() // 60)

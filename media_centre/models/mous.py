@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Translated
+
 from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
-from .translated import Translated
 
 
 class DatePrecision(models.TextChoices):
@@ -22,6 +23,21 @@ class MoUQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related(
             models.Prefetch("parties", queryset=MoUParty.objects.select_related("organisation"))
+        )
+
+    def for_detail(self):
+        return (
+            self.select_related("document")
+            .prefetch_related(
+                models.Prefetch(
+                    "parties",
+                    queryset=MoUParty.objects.select_related("organisation", "signatory"),
+                ),
+                "topics",
+            )
+            .prefetch_published("events", "public_events")
+            .prefetch_published("studies", "public_studies")
+            .prefetch_published("releases", "public_releases")
         )
 
 

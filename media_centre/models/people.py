@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import field_suffix
+from core.models import Translated
+
 from ..uploads import validate_image_upload
-from .publishing import Publishable, PublishableQuerySet
+from .publishing import Publishable, PublishableQuerySet, published_q
 from .slugs import unique_slug
-from .translated import Translated, field_suffix
 
 
 class Organisation(Translated):
@@ -55,12 +57,6 @@ class Organisation(Translated):
                 {"logo_alt": _("Say what the logo shows: every image needs a text alternative.")}
             )
 
-    def save(self, *args, **kwargs):
-        from ..images import prepare_images
-
-        prepare_images(self)
-        super().save(*args, **kwargs)
-
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
@@ -94,6 +90,33 @@ def positions_prefetch(lookup: str = "positions") -> models.Prefetch:
 class PersonQuerySet(PublishableQuerySet):
     def with_positions(self):
         return self.prefetch_related(positions_prefetch())
+
+    def for_detail(self):
+        """The person's positions, and where they spoke, were quoted and wrote: only on public
+        events, releases and studies."""
+        now = timezone.now()
+        roles = self.model._meta.get_field("event_roles").related_model
+        quotes = self.model._meta.get_field("quotes").related_model
+        return (
+            self.with_positions()
+            .prefetch_related(
+                models.Prefetch(
+                    "event_roles",
+                    queryset=roles.objects.filter(published_q(now, "event__"))
+                    .select_related("event")
+                    .order_by("-event__start_date"),
+                    to_attr="public_event_roles",
+                ),
+                models.Prefetch(
+                    "quotes",
+                    queryset=quotes.objects.filter(published_q(now, "release__"))
+                    .select_related("release")
+                    .order_by("-release__release_date"),
+                    to_attr="public_quotes",
+                ),
+            )
+            .prefetch_published("studies", "public_studies")
+        )
 
 
 class Person(Translated, Publishable):

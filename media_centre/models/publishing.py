@@ -2,11 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..page_cache import InvalidatingQuerySet
+from core.page_cache import InvalidatingQuerySet
 
 
 class Status(models.TextChoices):
@@ -24,9 +24,11 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-def _published_q(now) -> Q:
-    return Q(status=Status.PUBLISHED, publish_at__lte=now) & (
-        Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+def published_q(now, prefix: str = "") -> Q:
+    """The visibility rule as a condition: on the item itself, or with `prefix` ("event__") on
+    the item a row belongs to."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}publish_at__lte": now}) & (
+        Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now})
     )
 
 
@@ -44,7 +46,7 @@ def _scheduled_q(now) -> Q:
 class PublishableQuerySet(InvalidatingQuerySet):
     def published(self):
         """The only rule for what the public may see, decided when the query runs."""
-        return self.filter(_published_q(timezone.now()))
+        return self.filter(published_q(timezone.now()))
 
     def gone(self):
         return self.filter(_gone_q(timezone.now()))
@@ -56,9 +58,26 @@ class PublishableQuerySet(InvalidatingQuerySet):
                 State.DRAFT: Q(status=Status.DRAFT)
                 | Q(status=Status.WITHDRAWN) & (Q(publish_at__isnull=True) | Q(publish_at__gt=now)),
                 State.SCHEDULED: _scheduled_q(now),
-                State.PUBLISHED: _published_q(now),
+                State.PUBLISHED: published_q(now),
                 State.WITHDRAWN: _gone_q(now),
             }[state]
+        )
+
+    def for_link(self):
+        """What a link to one of these items needs, on another item's page."""
+        return self
+
+    def for_detail(self):
+        """Everything the item's own page shows, fetched with it (and remembered with it for
+        the public, see views.publishing.visible_object)."""
+        return self
+
+    def prefetch_published(self, relation: str, to_attr: str):
+        """The published items of `relation` only, as `to_attr`: a public page links to nothing
+        the public cannot see."""
+        related = self.model._meta.get_field(relation).related_model
+        return self.prefetch_related(
+            Prefetch(relation, queryset=related.objects.published().for_link(), to_attr=to_attr)
         )
 
 
@@ -148,11 +167,8 @@ class Publishable(models.Model):
         return self.state == State.WITHDRAWN
 
     def save(self, *args, **kwargs):
-        from ..images import prepare_images
-
         if self.status == Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        prepare_images(self)
         super().save(*args, **kwargs)
 
     def content_errors(self) -> dict[str, list[str]]:

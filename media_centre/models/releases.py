@@ -5,13 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from core.models import Translated
+
 from ..richtext import PROSE_EXTENSIONS
 from ..uploads import validate_image_upload
 from .documents import Document
 from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
-from .translated import Translated
 
 
 class MediaContact(models.Model):
@@ -45,26 +46,27 @@ class PressReleaseQuerySet(PublishableQuerySet):
             "unpublish_at",
         )
 
+    def for_link(self):
+        # Not for_list(): a prefetch matches rows by their foreign key, which only() would defer.
+        return self.defer("body", "summary")
 
-def detail_prefetches() -> list:
-    """What a release page shows besides its own row, fetched with it (and remembered with it
-    for the public, see publishing_views.visible_object)."""
-    return [
-        "event",
-        "mou",
-        "study",
-        "pdf",
-        "media_contact",
-        "topics",
-        "organisations",
-        "attachments",
-        models.Prefetch(
-            "quotes",
-            queryset=Quote.objects.select_related("person").prefetch_related(
-                positions_prefetch("person__positions")
+    def for_detail(self):
+        return self.prefetch_related(
+            "event",
+            "mou",
+            "study",
+            "pdf",
+            "media_contact",
+            "topics",
+            "organisations",
+            "attachments",
+            models.Prefetch(
+                "quotes",
+                queryset=Quote.objects.select_related("person").prefetch_related(
+                    positions_prefetch("person__positions")
+                ),
             ),
-        ),
-    ]
+        )
 
 
 class PressRelease(Translated, Publishable):

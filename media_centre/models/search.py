@@ -1,6 +1,7 @@
 """The site search index: one row per item, whatever its state, with normalised text."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +53,4 @@ class SearchEntry(models.Model):
         return f"{self.get_kind_display()} {self.object_id}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("media_centre:search") + f"?kind={self.kind}"

@@ -4,17 +4,26 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Translated
+
 from ..uploads import validate_image_upload
 from .documents import Document
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
-from .translated import Translated
 
 
 class StudyQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related("author_organisations")
+
+    def for_detail(self):
+        return (
+            self.select_related("launch_event", "mou")
+            .prefetch_related("author_organisations", "topics", "files")
+            .prefetch_published("author_people", "public_authors")
+            .prefetch_published("releases", "public_releases")
+        )
 
 
 class Study(Translated, Publishable):

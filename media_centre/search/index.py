@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.html import strip_tags
 
-from ..chinese_script import to_simplified
+from core.chinese_script import to_simplified
+from core.languages import field_suffix
+
 from ..models import (
     Document,
     Event,
@@ -21,7 +23,6 @@ from ..models import (
     SearchEntry,
     Study,
 )
-from ..models.translated import field_suffix
 
 Kind = SearchEntry.Kind
 

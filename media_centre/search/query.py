@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import page_cache
-from ..chinese_script import to_simplified
+from core import page_cache
+from core.chinese_script import to_simplified
+
 from ..models import Quote, SearchEntry
 from .index import MODELS, TITLES, field_text, languages, normalise
 

@@ -9,12 +9,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import page_cache, structured_data
+from core import languages, page_cache
+
+from .. import structured_data
 from ..models import Event, MoU, Person, PressRelease, Study
 
 register = template.Library()
 
-OG_LOCALES = {"en": "en_HK", "zh-hant": "zh_HK", "zh-hans": "zh_CN"}
 SECTIONS = {
     "releases": _("Press releases"),
     "events": _("Events"),
@@ -76,11 +77,11 @@ def seo_meta(context) -> SafeString:
         ("og:description", Truncator(_description(item)).words(50)),
         ("og:url", url),
         ("og:type", "article" if isinstance(item, PressRelease) else "website"),
-        ("og:locale", OG_LOCALES.get(language, "en_HK")),
+        ("og:locale", languages.BY_CODE.get(language, languages.LANGUAGES[0]).og_locale),
         *(
-            ("og:locale:alternate", locale)
-            for code, locale in OG_LOCALES.items()
-            if code != language
+            ("og:locale:alternate", other.og_locale)
+            for other in languages.LANGUAGES
+            if other.code != language
         ),
     ]
     image = structured_data.item_image(item) if item else None

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 
-from media_centre import page_cache
+from core import page_cache
 from media_centre.demo import archive, cleanup
 
 

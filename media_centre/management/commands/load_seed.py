@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from consent import seed as consent_seed
 from media_centre.models import (
     DatePrecision,
     Document,
@@ -319,8 +320,6 @@ class Command(BaseCommand):
         self.report()
 
     def load(self) -> None:
-        from consent import seed as consent_seed
-
         consent_seed.load(self.upsert)
         orgs = {
             slug: self.upsert(Organisation, {"slug": slug}, values)

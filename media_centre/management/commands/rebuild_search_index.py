@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from media_centre import page_cache
+from core import page_cache
 from media_centre.search import rebuild
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
-from newsroom import backups
+from core import backups
 
 
 class Command(BaseCommand):

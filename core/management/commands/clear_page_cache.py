@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from media_centre import page_cache
+from core import page_cache
 
 
 class Command(BaseCommand):

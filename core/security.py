@@ -6,15 +6,15 @@ ContentSecurityPolicyMiddleware sends settings.SECURE_CSP, a strict policy with 
 public pages stay cacheable. This middleware adds Permissions-Policy and
 Cross-Origin-Resource-Policy, and gives the admin (never cached) its own policy with a
 per-request nonce for the admin's inline scripts (its import maps, prepopulated fields).
-Public pages that load the operator's consent-gated scripts (settings.CONSENT_SCRIPTS, e.g.
-analytics) get those scripts' origins added to script-src: still no nonce, still cacheable.
+Public pages that load scripts from elsewhere (an app registers their origins with
+`allow_script_sources`, as consent does for the operator's analytics) get those origins added
+to script-src: still no nonce, still cacheable.
 
 It must sit after ContentSecurityPolicyMiddleware in MIDDLEWARE, so that on the way out it
 chooses the admin policy before that middleware writes the header.
 """
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -44,23 +44,20 @@ def admin_policy() -> dict:
     return policy
 
 
-def consent_script_origins() -> list[str]:
-    """The origins of the consent-gated scripts (CONSENT_SCRIPTS) served from elsewhere."""
-    origins = []
-    for item in getattr(settings, "CONSENT_SCRIPTS", []):
-        if not isinstance(item, dict):
-            continue  # a malformed entry is ignored here as the template tag ignores it
-        parts = urlsplit(str(item.get("src", "")))
-        if parts.scheme in ("https", "http") and parts.netloc:
-            origin = f"{parts.scheme}://{parts.netloc}"
-            if origin not in origins:
-                origins.append(origin)
-    return origins
+# Callables an app registers in its ready() (allow_script_sources), each returning the origins
+# its scripts load from: set at start-up, the same in every process.
+_script_sources: list[Callable[[], list[str]]] = []
+
+
+def allow_script_sources(origins: Callable[[], list[str]]) -> None:
+    """Public pages may load scripts from the origins `origins()` returns (still no nonce)."""
+    if origins not in _script_sources:
+        _script_sources.append(origins)
 
 
 def public_policy() -> dict | None:
-    """SECURE_CSP with the consent-gated scripts' origins, or None when it needs none."""
-    origins = consent_script_origins()
+    """SECURE_CSP with the registered script origins, or None when it needs none."""
+    origins = list(dict.fromkeys(origin for source in _script_sources for origin in source()))
     if not origins:
         return None
     policy = dict(settings.SECURE_CSP)

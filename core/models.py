@@ -1,15 +1,15 @@
-"""Content in three languages: which language a reader sees, and Chinese script conversion."""
+"""Content in three languages: which language a reader sees, and Chinese script conversion.
+
+Abstract only: core has no tables of its own."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
-from ..chinese_script import sync_scripts
-
-
-def field_suffix(language: str) -> str:
-    return language.replace("-", "_")
+from .chinese_script import SIMPLIFIED, TRADITIONAL, sync_scripts
+from .languages import field_suffix
 
 
 def fallbacks(language: str) -> tuple[str, ...]:
@@ -33,8 +33,6 @@ class Translated(models.Model):
 
     @classmethod
     def translated_fields(cls) -> list[str]:
-        from modeltranslation.translator import translator
-
         return sorted(translator.get_options_for_model(cls).all_fields)
 
     def shown_language(self, field: str) -> str:
@@ -52,7 +50,7 @@ class Translated(models.Model):
 
     def save(self, *args, **kwargs):
         fields = self.translated_fields()
-        keys = [f"{field}_{suffix}" for field in fields for suffix in ("zh_hant", "zh_hans")]
+        keys = [f"{field}_{suffix}" for field in fields for suffix in (TRADITIONAL, SIMPLIFIED)]
         values = {key: getattr(self, key) for key in keys}
         stored = {}
         if self.pk and self.derived_translations:

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from media_centre.middleware import language_neutral
+from .middleware import language_neutral
 
 
 @require_safe

@@ -8,8 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from . import page_cache
-from .models import Publishable
+from core import page_cache
+
+from ..models import Publishable
+from ..permissions import can_preview
 
 
 class Withdrawn(Exception):
@@ -17,16 +19,6 @@ class Withdrawn(Exception):
 
     def __init__(self, item: Publishable):
         self.item = item
-
-
-def can_preview(request: HttpRequest, model: type[models.Model]) -> bool:
-    user = request.user
-    opts = model._meta
-    return bool(
-        user.is_active
-        and user.is_staff
-        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-    )
 
 
 def visible_object(request: HttpRequest, queryset: models.QuerySet, **lookup) -> Publishable:
@@ -37,6 +29,7 @@ def visible_object(request: HttpRequest, queryset: models.QuerySet, **lookup) ->
     one queryset. Addresses that find nothing are not remembered, so a crawler trying made-up
     addresses cannot fill the cache."""
     if can_preview(request, queryset.model):
+        page_cache.mark_preview(request)  # staff see the item as it is now: keep nothing
         try:
             return queryset.get(**lookup)
         except queryset.model.DoesNotExist:

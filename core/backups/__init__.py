@@ -2,7 +2,7 @@
 
 `archives` writes, checks and restores the archive; `databases` copies the database in and out
 (SQLite's online backup API, PostgreSQL's pg_dump). The management commands `backup` and
-`restore` (media_centre) are their front.
+`restore` (core.management.commands) are their front.
 """
 
 from .archives import archive_name, check_compatible, create, media_root, restore, verify

@@ -1,8 +1,8 @@
 """Editors' sign-ins and failures, logged without secrets.
 
 Each record names the account and the client's network (the address truncated as consent
-records are, to /24 or /48); never the password, nor the credentials Django passes with a
-failure. Axes logs lockouts itself, under the logger "axes".
+records are, to /24 or /48, by core.privacy); never the password, nor the credentials Django
+passes with a failure. Axes logs lockouts itself, under the logger "axes".
 """
 
 import logging
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-from consent.records import truncated_ip
+from .privacy import truncated_ip
 
 logger = logging.getLogger("newsroom.accounts")
 

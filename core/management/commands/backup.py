@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom import backups
+from core import backups
 
 
 class Command(BaseCommand):

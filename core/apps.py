@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+from . import login_audit, page_cache
+
+
+class CoreConfig(AppConfig):
+    """What every app shares and that knows no app: apps build on it, never the reverse. It has
+    no tables, so the admin never names it."""
+
+    name = "core"
+
+    def ready(self) -> None:
+        page_cache.connect()
+        login_audit.connect()

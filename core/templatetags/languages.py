@@ -1,0 +1,104 @@
+"""Languages in templates: tags for `lang` and `hreflang`, the switcher, translated content."""
+
+from contextlib import suppress
+
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import languages
+
+register = template.Library()
+
+
+@register.filter
+def bcp47(language: str) -> str:
+    """The language tag for `lang` and `hreflang`: zh-Hant rather than Django's zh-hant."""
+    return languages.bcp47(language)
+
+
+@register.filter
+def lang_attr(item, field: str) -> SafeString:
+    """` lang="en"` when `item`'s `field` is shown in another language than the page's."""
+    shown = item.shown_language(field)
+    if shown == translation.get_language():
+        return mark_safe("")
+    return format_html(' lang="{}"', bcp47(shown))
+
+
+@register.simple_tag
+def shown_language(item, field: str) -> str:
+    return item.shown_language(field)
+
+
+@register.filter
+def converted_from(item, field: str) -> str:
+    """The Chinese script `item`'s `field` was converted from for this reader, or ""."""
+    if not item.is_converted(field):
+        return ""
+    return "zh-hant" if item.shown_language(field) == "zh-hans" else "zh-hans"
+
+
+def _translated_path(request, language: str) -> str:
+    """This page in `language`, worked out once per request (the switcher and the head's
+    alternates both need it)."""
+    paths = request.__dict__.setdefault("_translated_paths", {})
+    if language not in paths:
+        url, match = None, request.resolver_match
+        if match is not None:
+            # translate_url() without resolving the address again.
+            with translation.override(language), suppress(NoReverseMatch):
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        if url is None:
+            url = translate_url(request.path, language)
+        query = request.GET.urlencode()
+        paths[language] = f"{url}?{query}" if query else url
+    return paths[language]
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language: str) -> str:
+    """The switcher's link: remembers the choice, then shows this page in `language`."""
+    target = _translated_path(context["request"], language)
+    return reverse("switch-language", kwargs={"code": language}) + "?" + urlencode({"next": target})
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> SafeString:
+    """The switcher's items: each language in its own name, the current one marked."""
+    current = translation.get_language()
+    items = []
+    for code, _name in settings.LANGUAGES:
+        name = translation.get_language_info(code)["name_local"]
+        if code == current:
+            item = format_html('<span aria-current="true" lang="{}">{}</span>', bcp47(code), name)
+        else:
+            url = language_url(context, code)
+            item = format_html('<a href="{}" lang="{}">{}</a>', url, bcp47(code), name)
+        items.append(format_html("<li>{}</li>", item))
+    return mark_safe("".join(items))
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context) -> SafeString:
+    """`<link rel="alternate" hreflang>` for this page in every language, and x-default."""
+    request = context["request"]
+    links = [
+        format_html(
+            '<link rel="alternate" hreflang="{}" href="{}">',
+            bcp47(code),
+            request.build_absolute_uri(_translated_path(request, code)),
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+    links.append(
+        format_html(
+            '<link rel="alternate" hreflang="x-default" href="{}">',
+            request.build_absolute_uri(_translated_path(request, settings.LANGUAGE_CODE)),
+        )
+    )
+    return mark_safe("\n".join(links))
