@@ -374,6 +374,74 @@ def test_editor_can_delete_a_draft(client, editor):
     assert not PressRelease.objects.filter(pk=release.pk).exists()
 
 
+PUBLISHABLE = {
+    PressRelease: (make_release, "headline_en"),
+    Event: (make_event, "title_en"),
+    MoU: (make_mou, "title_en"),
+    Study: (make_study, "title_en"),
+    Person: (make_person, "name_en"),
+}
+PUBLISHING_INPUTS = {"status", "withdrawn_reason"} | {
+    f"{field}_{part}" for field in ("publish_at", "unpublish_at") for part in (0, 1)
+}  # each time field is a date input and a time input
+
+
+def form_inputs(response) -> set[str]:
+    """The names of the fields a user can fill in on the admin form."""
+    soup = BeautifulSoup(response.content, "html.parser")
+    form = soup.find("form", id=lambda value: bool(value) and value.endswith("_form"))
+    return {field.get("name") for field in form.find_all(["input", "select", "textarea"])}
+
+
+def add_and_change_pages(client, model) -> list:
+    factory, _title = PUBLISHABLE[model]
+    draft = factory(status=Status.DRAFT)
+    return [client.get(url(model, "add")), client.get(url(model, "change", draft.pk))]
+
+
+@pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda m: m._meta.model_name)
+def test_editor_forms_show_no_publishing_fields(client, editor, model):
+    client.force_login(editor)
+    add, change = add_and_change_pages(client, model)
+    for response in (add, change):
+        assert response.status_code == 200
+        assert not form_inputs(response) & PUBLISHING_INPUTS
+        page = BeautifulSoup(response.content, "html.parser")
+        assert not page.select(".field-status")  # not even as read-only text
+    assert "editors’ new items are always drafts" in add.text
+    assert 'nr-badge--draft">Draft<' in change.text
+
+
+@pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda m: m._meta.model_name)
+def test_publisher_forms_show_every_publishing_field(client, publisher, model):
+    client.force_login(publisher)
+    for response in add_and_change_pages(client, model):
+        assert response.status_code == 200
+        assert form_inputs(response) >= PUBLISHING_INPUTS
+
+
+@pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda m: m._meta.model_name)
+def test_editor_posting_published_publishes_nothing_on_any_form(client, editor, model):
+    factory, title = PUBLISHABLE[model]
+    client.force_login(editor)
+    publish = {
+        "status": Status.PUBLISHED,
+        "publish_at_0": "2025-06-19",
+        "publish_at_1": "10:00",
+        "withdrawn_reason": "",
+    }
+    data = {**form_data(client.get(url(model, "add"))), title: "Posted by an editor", **publish}
+    assert client.post(url(model, "add"), data).status_code == 302
+    added = model.objects.get(**{title: "Posted by an editor"})
+    draft = factory(status=Status.DRAFT)
+    data = {**form_data(client.get(url(model, "change", draft.pk))), **publish}
+    assert client.post(url(model, "change", draft.pk), data).status_code == 302
+    for item in (added, draft):
+        item.refresh_from_db()
+        assert (item.status, item.publish_at, item.state) == (Status.DRAFT, None, State.DRAFT)
+        assert not model.objects.published().filter(pk=item.pk).exists()
+
+
 # Publishers publish and withdraw
 
 

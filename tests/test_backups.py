@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import sqlite3
 import stat
 import tarfile
@@ -429,6 +430,64 @@ def test_an_operator_at_a_terminal_who_does_not_type_yes_cancels(changed_after_b
         changed_after_backup["media_file"],
         args=(),
     )
+
+
+def changed_copy(archive, out_path, change: str, media_name: str) -> None:
+    """A copy of the archive with one file changed, or one file added, after it was made."""
+    if change == "a media file":
+        rewrite(
+            archive, out_path, lambda m, d: d.replace(b"%PDF", b"%EVIL") if m == media_name else d
+        )
+    elif change == "the database":
+        rewrite(
+            archive,
+            out_path,
+            lambda m, d: d[:-1] + bytes([d[-1] ^ 1]) if m.startswith("database.") else d,
+        )
+    else:
+        with tarfile.open(archive, "r:gz") as source, tarfile.open(out_path, "w:gz") as target:
+            for member in source:
+                target.addfile(member, source.extractfile(member))
+            planted = tarfile.TarInfo("media/planted.html")
+            planted.size = 5
+            target.addfile(planted, io.BytesIO(b"<svg>"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("a media file", "changed while it was being restored"),
+        ("the database", "changed while it was being restored"),
+        ("an extra file", "changed after it was checked: media/planted.html"),
+    ],
+    ids=["a media file changed", "the database changed", "a file added"],
+)
+def test_an_archive_replaced_after_the_prompt_is_refused_and_nothing_is_touched(
+    changed_after_backup, tmp_path, settings, monkeypatch, change, message
+):
+    archive = changed_after_backup["archive"]
+    media_name = f"media/{changed_after_backup['document'].file.name}"
+    replacement = tmp_path / "replacement.tar.gz"
+    changed_copy(archive, replacement, change, media_name)
+
+    def operator_types_yes_while_the_archive_is_replaced(prompt: str) -> str:
+        shutil.copyfile(replacement, archive)
+        return "yes"
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", operator_types_yes_while_the_archive_is_replaced)
+
+    assert_refused_and_untouched(
+        archive,
+        message,
+        changed_after_backup["newer"],
+        changed_after_backup["media_file"],
+        args=(),
+    )
+    assert PressRelease.objects.filter(headline="Newer than the backup").exists()
+    assert not (settings.MEDIA_ROOT / "planted.html").exists()
+    assert not list(settings.MEDIA_ROOT.rglob("*.restoring"))
 
 
 @pytest.mark.parametrize(

@@ -55,3 +55,21 @@ def test_text_written_in_both_scripts_is_left_alone():
     release = make_release(headline_zh_hant="金融發展局", headline_zh_hans="金融发展局（自订）")
     assert fresh(release).headline_zh_hans == "金融发展局（自订）"
     assert fresh(release).derived_translations == []
+
+
+def test_a_partial_save_of_the_source_keeps_its_conversion_in_step():
+    release = fresh(make_release(headline_zh_hant="綠色金融"))
+    release.headline_zh_hant = "綠色債券"
+    release.save(update_fields=["headline_zh_hant"])
+    release = fresh(release)
+    assert release.headline_zh_hans == "绿色债券"
+    assert "headline_zh_hans" in release.derived_translations
+
+
+def test_a_partial_save_of_new_chinese_text_fills_and_records_the_other_script():
+    release = fresh(make_release())
+    release.summary_zh_hans = "发展绿色债券市场"
+    release.save(update_fields=["summary_zh_hans"])
+    release = fresh(release)
+    assert release.summary_zh_hant == "發展綠色債券市場"
+    assert release.derived_translations == ["summary_zh_hant"]

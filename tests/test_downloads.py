@@ -273,3 +273,88 @@ def test_files_do_not_vary_by_language(client, document):
     response = get(client, document, accept_language="zh-HK")
     assert "Accept-Language" not in response.get("Vary", "")
     assert "Content-Language" not in response
+
+
+def test_a_version_under_a_wrong_file_name_redirects_to_the_right_one_and_serves_nothing(
+    client, document
+):
+    version = document.versions.get(number=1)
+    wrong = reverse(
+        "download-version", kwargs={"pk": document.pk, "number": 1, "file_name": "other.pdf"}
+    )
+    response = client.get(wrong)
+    assert response.status_code == 301
+    assert response["Location"] == version.get_absolute_url()
+    assert not response.streaming and response.content == b""
+    assert "Content-Disposition" not in response
+    document.refresh_from_db()
+    assert document.download_count == 0
+    right = client.get(response["Location"])
+    assert right.status_code == 200 and body(right) == BODY
+
+
+# Conditional requests as RFC 9110 (section 13) says: If-None-Match compares weakly, If-Match and
+# If-Range strongly; `*` matches any current representation.
+
+
+@pytest.mark.parametrize(
+    "if_none_match",
+    ['W/"{sha}"', "*", '"stale", W/"{sha}"', '"{sha}"'],
+    ids=["weak tag", "star", "weak tag in a list", "strong tag"],
+)
+def test_if_none_match_compares_weakly_and_star_matches(client, document, if_none_match):
+    response = get(client, document, if_none_match=if_none_match.format(sha=document.sha256))
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == f'"{document.sha256}"'
+    document.refresh_from_db()
+    assert document.download_count == 0
+
+
+@pytest.mark.parametrize("if_none_match", ['W/"stale"', '"stale", W/"older"'])
+def test_if_none_match_without_a_match_gets_the_file(client, document, if_none_match):
+    response = get(client, document, if_none_match=if_none_match)
+    assert response.status_code == 200
+    assert body(response) == BODY
+
+
+def test_if_none_match_overrides_if_modified_since(client, document):
+    later = http_date((document.file_updated_at + dt.timedelta(hours=1)).timestamp())
+    response = get(client, document, if_none_match='"stale"', if_modified_since=later)
+    assert response.status_code == 200
+    assert body(response) == BODY
+
+
+@pytest.mark.parametrize("if_match", ["*", '"{sha}"', '"stale", "{sha}"'])
+def test_if_match_that_matches_gets_the_file(client, document, if_match):
+    response = get(client, document, if_match=if_match.format(sha=document.sha256))
+    assert response.status_code == 200
+    assert body(response) == BODY
+
+
+@pytest.mark.xfail(
+    strict=True, reason="downloads ignore If-Match: RFC 9110 13.1.1 says answer 412, not the file"
+)
+@pytest.mark.parametrize("if_match", ['"stale"', 'W/"{sha}"'], ids=["other tag", "weak tag"])
+def test_if_match_that_does_not_match_strongly_is_412(client, document, if_match):
+    response = get(client, document, if_match=if_match.format(sha=document.sha256))
+    assert response.status_code == 412
+
+
+@pytest.mark.parametrize("if_range", ['W/"{sha}"', "*"], ids=["weak tag", "star"])
+def test_if_range_with_a_weak_tag_or_star_gets_the_whole_file(client, document, if_range):
+    response = get(
+        client, document, range="bytes=0-9", if_range=if_range.format(sha=document.sha256)
+    )
+    assert response.status_code == 200
+    assert "Content-Range" not in response
+    assert body(response) == BODY
+
+
+def test_if_range_with_the_exact_date_gets_the_range(client, document):
+    exact = http_date(document.file_updated_at.timestamp())
+    response = get(client, document, range="bytes=0-9", if_range=exact)
+    assert response.status_code == 206
+    assert body(response) == BODY[:10]
+    earlier = http_date((document.file_updated_at - dt.timedelta(days=1)).timestamp())
+    assert get(client, document, range="bytes=0-9", if_range=earlier).status_code == 200

@@ -119,6 +119,24 @@ def test_page_lists_its_other_language_versions(client):
     assert links["x-default"] == links["en"]
 
 
+@pytest.mark.parametrize(("language", "tag"), [("zh-hant", "zh-Hant"), ("zh-hans", "zh-Hans")])
+def test_a_chinese_page_names_its_english_address_as_x_default(client, language, tag):
+    release = make_release()
+    for address in (release.get_absolute_url, lambda: reverse("media_centre:release-list")):
+        with translation.override(language):
+            chinese = address()
+        with translation.override("en"):
+            english = address()
+        assert chinese.startswith(f"/{language}/") and english.startswith("/en/")
+        head = soup(client.get(chinese)).head
+        links = {
+            link["hreflang"]: link["href"]
+            for link in head.find_all("link", rel="alternate", hreflang=True)
+        }
+        assert links[tag] == "http://testserver" + chinese
+        assert links["x-default"] == "http://testserver" + english
+
+
 def test_untranslated_release_is_shown_in_english_with_a_notice(client):
     release = make_release(headline="Council meets", body="<p>Only English.</p>")
     with translation.override("zh-hant"):

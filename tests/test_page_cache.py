@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -83,6 +85,36 @@ def test_a_withdrawal_shows_at_once(client):
     release.save()
     assert client.get(url).status_code == 410
     assert "Soon withdrawn" not in client.get(LIST).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_between_a_write_and_its_commit_is_not_kept(client):
+    """Another visitor reading while the edit is uncommitted sees the old row and stores the old
+    page; the commit must end that page's generation too."""
+    release = make_release(headline="First wording")
+    url = release.get_absolute_url()
+    assert "First wording" in client.get(url).text
+    meanwhile = []
+
+    def another_visitor() -> None:
+        try:
+            meanwhile.append(Client().get(url))
+        finally:
+            connection.close()  # the thread's own database connection
+
+    with transaction.atomic():
+        release.headline = "Second wording"
+        release.save()
+        visitor = threading.Thread(target=another_visitor)
+        visitor.start()
+        visitor.join(timeout=60)
+        assert meanwhile, "the other visitor never got an answer"
+        assert meanwhile[0]["X-Page-Cache"] == "miss"
+        assert "First wording" in meanwhile[0].text  # it stored the page of the old row
+
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Second wording" in page.text and "First wording" not in page.text
 
 
 def test_a_relation_change_shows_at_once(client):

@@ -186,3 +186,54 @@ def test_a_section_too_long_for_one_page_is_split_with_every_address_once(client
     assert len(seen) == 15 == len(set(seen))
     assert {loc.split("/")[3] for loc in seen} == {"en", "zh-hant", "zh-hans"}
     assert client.get(reverse("sitemap-section", args=["releases"]) + "?p=5").status_code == 404
+
+
+def section_lastmods(client) -> dict[str, str]:
+    """Each section's <lastmod> as the index says it."""
+    root = parse(client, "/sitemap.xml")
+    return {
+        entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS)
+        for entry in root.findall("sm:sitemap", NS)
+    }
+
+
+@pytest.mark.parametrize(
+    "section, factory, title",
+    [
+        ("releases", make_release, "headline"),
+        ("events", make_event, "title"),
+        ("mous", make_mou, "title"),
+        ("studies", make_study, "title"),
+        ("speakers", make_person, "name"),
+    ],
+)
+@pytest.mark.parametrize(
+    "unpublished",
+    [
+        {"status": Status.DRAFT},
+        {"status": Status.DRAFT, "publish_at": timezone.now() - dt.timedelta(days=3)},
+        {
+            "status": Status.WITHDRAWN,
+            "withdrawn_reason": "Issued in error.",
+            "publish_at": timezone.now() - dt.timedelta(days=3),
+        },
+    ],
+    ids=["draft", "dated draft", "withdrawn"],
+)
+def test_editing_an_unpublished_item_does_not_move_its_sections_lastmod(
+    client, section, factory, title, unpublished
+):
+    public = factory()
+    last_public_change = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    type(public).objects.filter(pk=public.pk).update(updated_at=last_public_change)
+    hidden = factory(**unpublished)
+    location = f"http://testserver/sitemap-{section}.xml"
+    before = section_lastmods(client)[location]
+    assert dt.datetime.fromisoformat(before) == last_public_change
+
+    setattr(hidden, title, "Edited while unpublished")
+    hidden.save()
+
+    hidden.refresh_from_db()
+    assert hidden.updated_at > last_public_change
+    assert section_lastmods(client)[location] == before

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from .conftest import (
     make_release,
     make_speaker,
     make_study,
+    make_topic,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,8 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now
 HIDDEN = {
     "draft": {"status": Status.DRAFT},
+    # A draft that once had a time (filled in, or published and put back): only its status hides it.
+    "dated draft": {"status": Status.DRAFT, "publish_at": None},
     "scheduled": {"status": Status.PUBLISHED, "publish_at": None},  # filled per test
     "withdrawn": {"status": Status.WITHDRAWN, "withdrawn_reason": "Issued in error."},
     "expired": {"status": Status.PUBLISHED, "unpublish_at": None},
@@ -34,7 +38,7 @@ def hidden(kind: str) -> dict:
     kw = dict(HIDDEN[kind])
     if kind == "scheduled":
         kw["publish_at"] = NOW() + dt.timedelta(days=2)
-    if kind == "withdrawn":
+    if kind in ("dated draft", "withdrawn"):
         kw["publish_at"] = NOW() - dt.timedelta(days=3)
     if kind == "expired":
         kw["publish_at"] = NOW() - dt.timedelta(days=3)
@@ -42,13 +46,14 @@ def hidden(kind: str) -> dict:
     return kw
 
 
-KINDS = ["draft", "scheduled", "withdrawn", "expired"]
+KINDS = ["draft", "dated draft", "scheduled", "withdrawn", "expired"]
 
 
 @pytest.mark.parametrize(
     ("kind", "state"),
     [
         ("draft", State.DRAFT),
+        ("dated draft", State.DRAFT),
         ("scheduled", State.SCHEDULED),
         ("withdrawn", State.WITHDRAWN),
         ("expired", State.WITHDRAWN),
@@ -78,7 +83,27 @@ def test_hidden_release_is_absent_from_home_and_list(client, kind):
         assert "Secret headline" not in page
 
 
-@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_events_and_studies_are_absent_from_home(client, kind):
+    soon, lately = dt.date.today() + dt.timedelta(days=7), dt.date(2025, 6, 19)
+    make_event(title="Secret upcoming", start_date=soon, **hidden(kind))
+    make_event(title="Secret past", start_date=lately, **hidden(kind))
+    make_study(title="Secret study", **hidden(kind))
+    make_event(title="Visible past", start_date=lately)
+    make_study(title="Visible study")
+    # Recent events show while no upcoming one is announced.
+    page = client.get(reverse("media_centre:home")).text
+    assert "Visible past" in page and "Visible study" in page
+    assert "No upcoming events are announced at the moment." in page
+    for text in ("Secret upcoming", "Secret past", "Secret study"):
+        assert text not in page
+    make_event(title="Visible upcoming", start_date=soon)
+    page = client.get(reverse("media_centre:home")).text
+    assert "Visible upcoming" in page
+    assert "Secret upcoming" not in page
+
+
+@pytest.mark.parametrize("kind", ["draft", "dated draft", "scheduled"])
 def test_unpublished_release_page_is_404_to_the_public(client, kind):
     release = make_release(**hidden(kind))
     assert client.get(release.get_absolute_url()).status_code == 404
@@ -231,3 +256,95 @@ def test_document_under_a_wrong_file_name_redirects_to_the_right_one(client):
 def test_unattached_document_is_not_served(client):
     document = make_document()
     assert client.get(document.get_absolute_url()).status_code == 404
+
+
+# Every other door: feeds, calendars, sitemaps, search. Each test also shows a published item,
+# so that a door that lists nothing at all does not pass for a careful one.
+
+ITEMS = {
+    "release": (make_release, "headline", "releases"),
+    "event": (make_event, "title", "events"),
+    "mou": (make_mou, "title", "mous"),
+    "study": (make_study, "title", "studies"),
+    "speaker": (make_person, "name", "speakers"),
+}
+
+
+def make_item(item: str, text: str, **kw):
+    factory, title, _section = ITEMS[item]
+    return factory(**{title: text}, **kw)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_release_is_absent_from_its_year_archive(client, kind):
+    make_release(headline="Visible headline", release_date=dt.date(2024, 3, 1))
+    release = make_release(
+        headline="Secret headline", release_date=dt.date(2024, 5, 1), **hidden(kind)
+    )
+    page = client.get(reverse("media_centre:release-year", kwargs={"year": 2024}))
+    assert page.status_code == 200
+    assert "Visible headline" in page.text
+    assert "Secret headline" not in page.text
+    assert release.get_absolute_url() not in page.text
+
+
+@pytest.mark.parametrize(
+    "feed", ["media_centre:release-feed-rss", "media_centre:release-feed-atom"]
+)
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_release_is_absent_from_the_feeds(client, kind, feed):
+    topic = make_topic()
+    make_release(headline="Visible headline").topics.add(topic)
+    release = make_release(headline="Secret headline", **hidden(kind))
+    release.topics.add(topic)
+    for query in ("", f"?topic={topic.slug}"):
+        response = client.get(reverse(feed) + query)
+        assert response.status_code == 200
+        assert "Visible headline" in response.text
+        assert "Secret headline" not in response.text
+        assert release.get_absolute_url() not in response.text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_event_is_absent_from_the_calendars(client, kind):
+    make_event(title="Visible seminar")
+    event = make_event(title="Secret seminar", **hidden(kind))
+    calendar = client.get(reverse("event-calendar"))
+    assert calendar.status_code == 200
+    assert "Visible seminar" in calendar.text
+    assert "Secret seminar" not in calendar.text
+    assert client.get(reverse("media_centre:event-ics", args=[event.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_item_is_absent_from_its_sitemap_section(client, kind, item):
+    section = ITEMS[item][2]
+    visible = make_item(item, "Visible item")
+    secret = make_item(item, "Secret item", **hidden(kind))
+    response = client.get(reverse("sitemap-section", kwargs={"section": section}))
+    assert response.status_code == 200
+    assert f"http://testserver{visible.get_absolute_url()}" in response.text
+    assert secret.get_absolute_url()[len("/en") :] not in response.text  # in no language
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_release_adds_no_year_to_the_sitemap(client, kind):
+    make_release(release_date=dt.date(2024, 3, 1))
+    make_release(release_date=dt.date(2019, 3, 1), **hidden(kind))
+    pages = client.get(reverse("sitemap-section", kwargs={"section": "pages"})).text
+    assert "/en/media-centre/press-releases/2024/" in pages
+    assert "/press-releases/2019/" not in pages
+
+
+@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_hidden_item_is_not_found_by_search(client, kind, item):
+    visible = make_item(item, "Quagga visible")
+    make_item(item, "Quagga secret", **hidden(kind))
+    response = client.get(reverse("media_centre:search"), {"q": "quagga"})
+    assert response.status_code == 200
+    assert [hit.item.pk for hit in response.context["results"]] == [visible.pk]
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find(class_="search-count").text == "1 result"
+    assert "secret" not in response.text.lower()
