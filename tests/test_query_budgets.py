@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from media_centre import page_cache
+from core import page_cache
 from media_centre.models import EventSpeaker
 
 from .conftest import (
