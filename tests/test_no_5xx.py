@@ -13,7 +13,9 @@ PARAMS = ["q", "year", "topic", "organisation", "kind", "when", "page", "next", 
 VALUES = st.one_of(
     st.text(max_size=60),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["", "0", "-1", "1e9", "NaN", "2025", "'", '"*', "NEAR(", "%", "_", "\x00", "²", "٢٠٢٥"]),
+    st.sampled_from(
+        ["", "0", "-1", "1e9", "NaN", "2025", "'", '"*', "NEAR(", "%", "_", "\x00", "²", "٢٠٢٥"]
+    ),
 )
 QUERIES = st.dictionaries(st.sampled_from(PARAMS), VALUES, max_size=4)
 
