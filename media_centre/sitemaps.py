@@ -164,11 +164,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read everything public; the admin, search results and choices stay out."""
     lines = [
         "User-agent: *",
-        "Allow: /",
+        # Every page links this stylesheet: a crawler that renders pages must fetch it. The
+        # narrow rules come first for parsers that take the first match (Google takes the
+        # longest, so the order does not matter to it).
+        f"Allow: {reverse('consent-state')}",
         "Disallow: /admin/",
         "Disallow: /*/search/",
         "Disallow: /consent/",
         "Disallow: /language/",
+        "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

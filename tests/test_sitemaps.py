@@ -165,6 +165,17 @@ def test_robots_txt_keeps_private_pages_out_and_points_to_the_sitemap(client):
     assert "Disallow: /" not in lines
 
 
+def test_robots_txt_lets_crawlers_fetch_the_stylesheet_every_page_needs(client):
+    from urllib.robotparser import RobotFileParser
+
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert robots.can_fetch("Googlebot", "http://testserver/consent/state.css")
+    assert robots.can_fetch("Googlebot", "http://testserver/en/media-centre/press-releases/")
+    for private in ("/consent/", "/admin/", "/language/en/"):  # (no wildcards in this parser)
+        assert not robots.can_fetch("Googlebot", "http://testserver" + private), private
+
+
 def test_a_section_too_long_for_one_page_is_split_with_every_address_once(client, monkeypatch):
     """Pages are sliced in the database (never the whole archive in memory): every item in every
     language appears exactly once, in order, across the pages, and the index lists each page."""
