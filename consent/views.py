@@ -230,7 +230,8 @@ def choose(request: HttpRequest) -> HttpResponse:
     languages = [translation.get_language_from_path(path) for path in (raw_next, page)]
     with translation.override(next(filter(None, languages), translation.get_language())):
         next_url = local_path(request, raw_next, reverse("media_centre:home"))
-        page = page if page.startswith("/") else next_url
+        # Kept as proof: only a path of this site, without control or direction characters.
+        page = local_path(request, page, next_url)
         method = data.get("method", "")
         method = method if method in CHOICE_METHODS else Method.BANNER
         wanted = set(data.getlist("category"))

@@ -767,3 +767,20 @@ def test_operator_scripts_render_gated(client, tables, settings):
     assert scripts[0]["type"] == "text/plain"
     assert scripts[0]["data-src"] == "https://www.googletagmanager.com/gtag/js?id=G-XXXX"
     assert not page.select("script[src*=googletagmanager]")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/en/\u202eevil",  # a right-to-left override
+        "/en/\x00",  # a NUL, which PostgreSQL refuses
+        "https://evil.example/en/",
+        "//evil.example/",
+        "/en/" + "x" * 3000,
+        "javascript:alert(1)",
+    ],
+)
+def test_the_page_a_choice_is_recorded_for_is_a_local_path_or_the_return_address(client, page):
+    response = post_choice(client, "reject-all", page=page, next="/en/cookies/")
+    assert response.status_code == 303
+    assert ConsentRecord.objects.get().page == "/en/cookies/"
