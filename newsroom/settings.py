@@ -342,6 +342,8 @@ CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="newsroom_consent")
 CONSENT_COOKIE_SECURE = not DEBUG
 CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=182)
 CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=5 * 365)
+# Choices one client address may post per minute; more are answered 429 and not recorded.
+CONSENT_CHOICES_PER_MINUTE = env.int("CONSENT_CHOICES_PER_MINUTE", default=30)
 # Non-essential scripts (analytics) that load only once their category is accepted, as JSON:
 # [{"category": "performance", "src": "https://www.googletagmanager.com/gtag/js?id=G-XXXX"}]
 CONSENT_SCRIPTS = env.json("CONSENT_SCRIPTS", default=[])
