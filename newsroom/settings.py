@@ -355,6 +355,11 @@ CONSENT_GTAG_SIGNALS = {
 
 # Where visitors' requests go when a document's releases name no media contact.
 MEDIA_CENTRE_CONTACT_EMAIL = env.str("MEDIA_CENTRE_CONTACT_EMAIL", default="media@localhost")
+# Accessible-version requests one sender may make an hour (a document takes four times as many
+# a day): each one mails the desk.
+MEDIA_CENTRE_ACCESSIBLE_REQUESTS_PER_HOUR = env.int(
+    "MEDIA_CENTRE_ACCESSIBLE_REQUESTS_PER_HOUR", default=5
+)
 # Uploads: the largest file an editor may upload, and the most pixels an image may have.
 MEDIA_CENTRE_MAX_UPLOAD_BYTES = env.int("MEDIA_CENTRE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 MEDIA_CENTRE_MAX_IMAGE_PIXELS = env.int("MEDIA_CENTRE_MAX_IMAGE_PIXELS", default=40_000_000)
