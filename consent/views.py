@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from core import throttle
 from core.middleware import language_neutral
 from core.redirects import local_path
 
@@ -216,6 +217,16 @@ def choose(request: HttpRequest) -> HttpResponse:
             gettext("Cookie choices are accepted only from this site's pages."),
             content_type="text/plain; charset=utf-8",
         )
+    if not throttle.allow(
+        "consent-choice", throttle.client_key(request), settings.CONSENT_CHOICES_PER_MINUTE, 60
+    ):
+        response = HttpResponse(
+            gettext("Too many cookie choices from this address. Please wait a minute."),
+            content_type="text/plain; charset=utf-8",
+            status=429,
+        )
+        response["Retry-After"] = "60"
+        return response
     try:
         data = request.POST
     except MultiPartParserError:
@@ -230,7 +241,8 @@ def choose(request: HttpRequest) -> HttpResponse:
     languages = [translation.get_language_from_path(path) for path in (raw_next, page)]
     with translation.override(next(filter(None, languages), translation.get_language())):
         next_url = local_path(request, raw_next, reverse("media_centre:home"))
-        page = page if page.startswith("/") else next_url
+        # Kept as proof: only a path of this site, without control or direction characters.
+        page = local_path(request, page, next_url)
         method = data.get("method", "")
         method = method if method in CHOICE_METHODS else Method.BANNER
         wanted = set(data.getlist("category"))
@@ -251,7 +263,8 @@ def choose(request: HttpRequest) -> HttpResponse:
         choice = state.Choice(
             known.consent_id if known else uuid.uuid4(), _policy_version(policy), categories
         )
-        records.append(request, choice, action=action, method=method, policy=policy, page=page)
+        if choice != reading.choice:  # the same choice again is already on record
+            records.append(request, choice, action=action, method=method, policy=policy, page=page)
         refused = _refused_cookies(categories)
 
     if "application/json" in request.headers.get("Accept", ""):

@@ -41,7 +41,7 @@ def request_id_for(request: HttpRequest) -> str:
 def _response_bytes(response: HttpResponse) -> int | None:
     if response.streaming:
         length = response.headers.get("Content-Length")
-        return int(length) if length and length.isdigit() else None
+        return int(length) if length and length.isascii() and length.isdigit() else None
     return len(response.content)
 
 

@@ -1,10 +1,13 @@
-"""Site-wide views that belong to no app: the language switcher."""
+"""Site-wide views that belong to no app: the language switcher, the favicon."""
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from .middleware import language_neutral
 from .redirects import local_path
 
 
@@ -24,4 +27,13 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+@require_safe
+@language_neutral
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static file."""
+    response = redirect(static("img/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
     return response

@@ -4,6 +4,7 @@ Follows Wagtail's documents/views/serve.py: the stored checksum is the ETag, the
 address must match, `Content-Disposition` carries `filename*`, and the file gets its own CSP.
 """
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -14,11 +15,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 CHUNK_SIZE = 64 * 1024
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,18 @@ def _requested_range(request: HttpRequest, stored: StoredFile) -> tuple[int, int
     return start, end
 
 
-def _stream(storage: Storage, name: str, start: int, length: int) -> Iterator[bytes]:
-    with storage.open(name, "rb") as handle:
+def _open(storage: Storage, name: str):
+    """The stored file, opened before any byte is sent: a file missing from storage is a clear
+    404 for the visitor and an error in the log, not a connection dropped mid-answer."""
+    try:
+        return storage.open(name, "rb")
+    except OSError:  # FileNotFoundError, or the object store refused
+        logger.error("The file of a document is missing from storage: %s", name)
+        raise Http404 from None
+
+
+def _stream(handle, start: int, length: int) -> Iterator[bytes]:
+    with handle:
         if start:
             handle.seek(start)
         remaining = length
@@ -143,7 +156,7 @@ def serve(
         response = HttpResponse(status=206 if wanted and not hand_over else 200)
     else:
         response = StreamingHttpResponse(
-            _stream(storage, stored.name, start, length), status=206 if wanted else 200
+            _stream(_open(storage, stored.name), start, length), status=206 if wanted else 200
         )
     for key, value in headers.items():
         response[key] = value

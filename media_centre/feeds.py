@@ -121,6 +121,13 @@ class AtomReleaseFeed(ReleaseFeed):
     def subtitle(self, obj: FeedScope) -> str:
         return self.description(obj)
 
+    def author_name(self, obj: FeedScope) -> str:
+        """Atom needs an author (RFC 4287 4.1.1); the institution is each entry's, inherited."""
+        return settings.MEDIA_CENTRE_SITE_NAME
+
+    def author_link(self, obj: FeedScope) -> str:
+        return obj.request.build_absolute_uri(reverse("media_centre:home"))
+
 
 rss_feed = ReleaseFeed()
 atom_feed = AtomReleaseFeed()

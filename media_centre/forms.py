@@ -63,7 +63,8 @@ class ListFilterForm(forms.Form):
             shown = [(y, y) for y in years]
             self.fields["year"].choices = [("", _("All years")), *shown]
             self.fields["year"].valid_value = lambda value: (
-                str(value).isdigit() and 1900 <= int(value) <= 2999
+                # ASCII digits only: str.isdigit() takes "²", which int() refuses.
+                str(value).isascii() and str(value).isdigit() and 1900 <= int(value) <= 2999
             )
         if "kind" in self.fields:
             self.fields["kind"].choices = [("", _("All kinds")), *(kinds or [])]

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
@@ -23,6 +24,18 @@ class _Multilingual(Sitemap):
     alternates = True
     x_default = True
     limit = 5000  # entries (item × language) per page
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """x-default is the default language's address, as every page's own alternates say
+        (Django's sitemaps give the address without a language prefix, a redirect)."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            by_language = {a["lang_code"]: a for a in url.get("alternates", [])}
+            if "x-default" in by_language and settings.LANGUAGE_CODE in by_language:
+                by_language["x-default"]["location"] = by_language[settings.LANGUAGE_CODE][
+                    "location"
+                ]
+        return urls
 
 
 class _InEveryLanguage(Sequence):
@@ -164,11 +177,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers may read everything public; the admin, search results and choices stay out."""
     lines = [
         "User-agent: *",
-        "Allow: /",
+        # Every page links this stylesheet: a crawler that renders pages must fetch it. The
+        # narrow rules come first for parsers that take the first match (Google takes the
+        # longest, so the order does not matter to it).
+        f"Allow: {reverse('consent-state')}",
         "Disallow: /admin/",
         "Disallow: /*/search/",
         "Disallow: /consent/",
         "Disallow: /language/",
+        "Allow: /",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -43,7 +43,9 @@ PROGRAM_MAGIC = (
     b"\xca\xfe\xba\xbe",
     b"#!",  # a script
 )
-MARKUP_MARKERS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<?xml")
+# Markup a browser or a server would run: HTML, XML and processing instructions (<?php), and
+# server pages (<% … %>).
+MARKUP_MARKERS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<?", b"<%")
 
 ACCEPTED_DOCUMENTS = _("Upload a PDF, Word, Excel, PowerPoint, CSV or ZIP file.")
 ACCEPTED_IMAGES = _("Upload a PNG, JPEG, WebP or GIF image.")
@@ -61,7 +63,11 @@ DOCUMENT_REFUSALS = {
 def sniff_document(file: File) -> str:
     """The media type of a document, read from its content; never from its name."""
     head = _head(file)
-    if head.startswith(PROGRAM_MAGIC):
+    # A script is a script after a byte-order mark or blank lines too (a shell skips neither,
+    # but an editor's "Open with" and a careless server may).
+    if head.startswith(PROGRAM_MAGIC) or head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(
+        b"#!"
+    ):
         return PROGRAM
     if head.startswith(b"%PDF-"):
         return PDF

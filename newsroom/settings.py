@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.request_log.RequestIdMiddleware",  # first: ids and logs every answer, 500s too
+    # Before anything reads them: the client's address and scheme, from our front servers only.
+    "core.proxies.TrustedProxyMiddleware",
     # Next: a stored page skips the rest (never storing the request id added outside it).
     "core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -227,8 +229,12 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
+# The front servers (nginx, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed: addresses or networks, comma-separated. gunicorn.conf.py binds to 127.0.0.1 for a
+# front server on the same machine. From any other address both headers are dropped.
+NEWSROOM_TRUSTED_PROXIES = env.list("NEWSROOM_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # only from trusted proxies
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -312,12 +318,9 @@ AXES_RESET_ON_SUCCESS = True
 # Attempted usernames are cut to 150 characters before axes stores them (its column holds 255).
 AXES_USERNAME_CALLABLE = "core.login_audit.axes_username"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HTTP_RESPONSE_CODE)
-# The client's address is REMOTE_ADDR (django-ipware is not installed, so axes reads it
-# directly). Behind a reverse proxy REMOTE_ADDR is the proxy's, which would lock everyone out
-# at once: install django-ipware and set AXES_IPWARE_META_PRECEDENCE_ORDER =
-# ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") with AXES_IPWARE_PROXY_COUNT (the number of proxies)
-# and/or AXES_IPWARE_PROXY_TRUSTED_IPS, or point AXES_CLIENT_IP_CALLABLE at a function that
-# returns the address the proxy vouches for. Never trust a header a client can set itself.
+# The client's address is REMOTE_ADDR, which core.proxies has already set to the address our
+# trusted front servers vouch for (NEWSROOM_TRUSTED_PROXIES), so that five wrong passwords from
+# a stranger behind nginx lock out that stranger's address, not every visitor's.
 # Sessions are used only by the admin (public pages set none): one expires after
 # DJANGO_SESSION_IDLE_MINUTES without a request (each request pushes the expiry back) and when
 # the browser closes. Django's login() gives a new session key at every sign-in.
@@ -342,6 +345,8 @@ CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="newsroom_consent")
 CONSENT_COOKIE_SECURE = not DEBUG
 CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=182)
 CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=5 * 365)
+# Choices one client address may post per minute; more are answered 429 and not recorded.
+CONSENT_CHOICES_PER_MINUTE = env.int("CONSENT_CHOICES_PER_MINUTE", default=30)
 # Non-essential scripts (analytics) that load only once their category is accepted, as JSON:
 # [{"category": "performance", "src": "https://www.googletagmanager.com/gtag/js?id=G-XXXX"}]
 CONSENT_SCRIPTS = env.json("CONSENT_SCRIPTS", default=[])
@@ -353,6 +358,11 @@ CONSENT_GTAG_SIGNALS = {
 
 # Where visitors' requests go when a document's releases name no media contact.
 MEDIA_CENTRE_CONTACT_EMAIL = env.str("MEDIA_CENTRE_CONTACT_EMAIL", default="media@localhost")
+# Accessible-version requests one sender may make an hour (a document takes four times as many
+# a day): each one mails the desk.
+MEDIA_CENTRE_ACCESSIBLE_REQUESTS_PER_HOUR = env.int(
+    "MEDIA_CENTRE_ACCESSIBLE_REQUESTS_PER_HOUR", default=5
+)
 # Uploads: the largest file an editor may upload, and the most pixels an image may have.
 MEDIA_CENTRE_MAX_UPLOAD_BYTES = env.int("MEDIA_CENTRE_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 MEDIA_CENTRE_MAX_IMAGE_PIXELS = env.int("MEDIA_CENTRE_MAX_IMAGE_PIXELS", default=40_000_000)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from media_centre.models import AccessibilityRequest, MediaContact, Status
@@ -78,3 +79,21 @@ def test_documents_of_unpublished_items_take_no_requests(client):
     make_release(pdf=document, status=Status.DRAFT)
     assert client.get(request_url(document)).status_code == 404
     assert client.post(request_url(document), {"name": "A", "email": "a@b.c"}).status_code == 404
+
+
+def test_requests_are_bounded_per_sender_and_per_document(client, settings):
+    settings.MEDIA_CENTRE_ACCESSIBLE_REQUESTS_PER_HOUR = 2
+    document = make_document()
+    make_release(pdf=document)
+    data = {"name": "Chan Tai Man", "email": "reader@example.com", "message": "Large print"}
+    answers = [client.post(request_url(document), data).status_code for _ in range(3)]
+    assert answers == [302, 302, 429]
+    refused = client.post(request_url(document), data)
+    assert "Too many requests" in refused.content.decode()
+    assert AccessibilityRequest.objects.count() == 2 and len(mail.outbox) == 2
+    others = [
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(request_url(document), data).status_code
+        for n in range(10)
+    ]
+    assert others.count(302) == 6  # four times the hourly number a day for one document
+    assert AccessibilityRequest.objects.count() == 8

@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -767,3 +767,50 @@ def test_operator_scripts_render_gated(client, tables, settings):
     assert scripts[0]["type"] == "text/plain"
     assert scripts[0]["data-src"] == "https://www.googletagmanager.com/gtag/js?id=G-XXXX"
     assert not page.select("script[src*=googletagmanager]")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/en/\u202eevil",  # a right-to-left override
+        "/en/\x00",  # a NUL, which PostgreSQL refuses
+        "https://evil.example/en/",
+        "//evil.example/",
+        "/en/" + "x" * 3000,
+        "javascript:alert(1)",
+    ],
+)
+def test_the_page_a_choice_is_recorded_for_is_a_local_path_or_the_return_address(client, page):
+    response = post_choice(client, "reject-all", page=page, next="/en/cookies/")
+    assert response.status_code == 303
+    assert ConsentRecord.objects.get().page == "/en/cookies/"
+
+
+def test_posting_the_same_choice_again_is_one_record(client, tables):
+    assert post_choice(client, "reject-all").status_code == 303
+    assert post_choice(client, "reject-all").status_code == 303
+    assert ConsentRecord.objects.count() == 1
+    assert post_choice(client, "accept-all").status_code == 303
+    assert ConsentRecord.objects.count() == 2  # a change is always recorded
+
+
+def test_a_flood_of_choices_from_one_address_is_answered_429_and_not_recorded(settings, tables):
+    settings.CONSENT_CHOICES_PER_MINUTE = 5
+    answers = [post_choice(Client(), "accept-all").status_code for _ in range(8)]
+    assert answers == [303] * 5 + [429] * 3
+    assert ConsentRecord.objects.count() == 5
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert post_choice(other, "accept-all").status_code == 303
+
+
+def test_choices_are_recorded_when_the_cache_cannot_count(settings, tables, monkeypatch):
+    from core import throttle
+
+    class Stopped:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("cache server stopped")
+
+    monkeypatch.setattr(throttle, "cache", Stopped())
+    settings.CONSENT_CHOICES_PER_MINUTE = 1
+    assert [post_choice(Client(), "accept-all").status_code for _ in range(3)] == [303] * 3
+    assert ConsentRecord.objects.count() == 3

@@ -358,3 +358,15 @@ def test_if_range_with_the_exact_date_gets_the_range(client, document):
     assert body(response) == BODY[:10]
     earlier = http_date((document.file_updated_at - dt.timedelta(days=1)).timestamp())
     assert get(client, document, range="bytes=0-9", if_range=earlier).status_code == 200
+
+
+def test_a_file_missing_from_storage_is_a_404_and_a_log_line_not_a_dropped_connection(
+    client, document, caplog
+):
+    default_storage.delete(document.file.name)
+    with caplog.at_level("ERROR", logger="media_centre.downloads"):
+        response = get(client, document)
+    assert response.status_code == 404
+    assert document.file.name in caplog.text
+    document.refresh_from_db()
+    assert document.download_count == 0

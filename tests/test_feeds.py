@@ -72,6 +72,17 @@ def test_atom_entry_has_updated_date(client):
     )
 
 
+def test_atom_feed_names_its_author_for_every_entry(client, settings):
+    settings.MEDIA_CENTRE_SITE_NAME = "FSDC Newsroom"
+    make_release()
+    response, feed = fetch(client, "atom")
+    atom = "{http://www.w3.org/2005/Atom}"
+    author = ElementTree.fromstring(response.content).find(f"{atom}author")
+    assert author.find(f"{atom}name").text == "FSDC Newsroom"
+    assert author.find(f"{atom}uri").text == "http://testserver/en/"
+    assert feed.feed.author == "FSDC Newsroom"  # entries inherit it, as RFC 4287 says
+
+
 @pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_feed_is_in_the_language_of_its_address(client, kind):
     make_release(headline="Green finance week", headline_zh_hant="綠色金融周")

@@ -13,7 +13,9 @@ PARAMS = ["q", "year", "topic", "organisation", "kind", "when", "page", "next", 
 VALUES = st.one_of(
     st.text(max_size=60),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["", "0", "-1", "1e9", "NaN", "2025", "'", '"*', "NEAR(", "%", "_", "\x00"]),
+    st.sampled_from(
+        ["", "0", "-1", "1e9", "NaN", "2025", "'", '"*', "NEAR(", "%", "_", "\x00", "²", "٢٠٢٥"]
+    ),
 )
 QUERIES = st.dictionaries(st.sampled_from(PARAMS), VALUES, max_size=4)
 
@@ -51,3 +53,32 @@ def test_no_public_address_answers_5xx(public_urls, index, query):
     url = public_urls[index % len(public_urls)]
     response = Client(raise_request_exception=False).get(url, query)
     assert response.status_code < 500, (url, query, response.status_code)
+
+
+# Digits that str.isdigit() accepts and int() refuses (a superscript), or that int() reads as a
+# year (Arabic-Indic digits): both were a 500 on the list pages.
+NOT_ASCII_DIGITS = ["²", "²⁰²⁵", "٢٠٢٥", "２０２５"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+@pytest.mark.parametrize(
+    "path", ["media-centre/press-releases/", "media-centre/events/", "media-centre/mous/",
+             "publications/"],
+)  # fmt: skip
+def test_a_year_in_other_digits_is_a_404_not_a_500(client, db, language, path):
+    for value in NOT_ASCII_DIGITS:
+        response = client.get(f"/{language}/{path}", {"year": value})
+        assert response.status_code == 404, (path, value, response.status_code)
+
+
+def test_the_desk_filters_ignore_years_and_versions_in_other_digits(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "x" * 16))
+    for value in NOT_ASCII_DIGITS:
+        for url, name in [
+            ("/admin/media_centre/pressrelease/", "year"),
+            ("/admin/consent/consentrecord/", "policy_version"),
+        ]:
+            response = client.get(url, {name: value})
+            assert response.status_code < 500, (url, value, response.status_code)

@@ -198,6 +198,28 @@ def test_staff_are_never_served_a_stored_page_and_their_previews_are_never_store
     assert "X-Page-Cache" not in client.get(LIST)
 
 
+@pytest.mark.parametrize(
+    "cookie", ["0123456789abcdefghijklmnopqrstuv", "made-up", "x" * 5000, "é" * 32, ""]
+)
+def test_a_made_up_session_cookie_is_served_the_stored_page(client, cookie):
+    client.get(LIST)
+    visitor = Client()
+    visitor.cookies["sessionid"] = cookie
+    response = visitor.get(LIST)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+
+
+def test_a_signed_in_session_that_has_ended_is_served_the_stored_page(client):
+    staff = make_staff("Editor")
+    client.force_login(staff)
+    key = client.cookies["sessionid"].value
+    client.logout()
+    Client().get(LIST)
+    visitor = Client()
+    visitor.cookies["sessionid"] = key
+    assert visitor.get(LIST)["X-Page-Cache"] == "hit"
+
+
 def test_answers_other_than_a_public_200_are_not_stored(client):
     assert client.get("/en/media-centre/press-releases/2099/01/01/nothing/").status_code == 404
     missing = client.get("/en/media-centre/press-releases/2099/01/01/nothing/")

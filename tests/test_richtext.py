@@ -59,3 +59,19 @@ def test_a_stored_style_element_and_attribute_never_reach_the_public_page(client
     page = response.content.decode()
     assert "Styled paragraph." in page and "Styled heading" in page
     assert_no_inline_style(page)
+
+
+def test_event_handlers_are_stripped_from_a_body_saved_by_any_path():
+    release = make_release(
+        body_en='<p onclick="steal()">Text <a href="https://example.org/" onmouseover="x()">link'
+        '</a> <strong onfocus="y()">bold</strong></p>',
+        body_zh_hant='<p onclick="steal()">文字</p>',
+    )
+    release.refresh_from_db()
+    for body in (release.body_en, release.body_zh_hant):
+        assert " on" not in body and "steal" not in body
+    assert (
+        '<a href="https://example.org/"' in release.body_en
+        and "<strong>bold</strong>" in release.body_en
+    )
+    assert release.body_zh_hant == "<p>文字</p>"

@@ -1,6 +1,7 @@
 """sitemap.xml and robots.txt, read as a crawler reads them."""
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -62,15 +63,19 @@ def test_release_section_lists_each_language_with_lastmod_and_alternates(client)
         "en": f"http://testserver/en{path}",
         "zh-hant": f"http://testserver/zh-hant{path}",
         "zh-hans": f"http://testserver/zh-hans{path}",
-        "x-default": f"http://testserver{path}",
+        "x-default": f"http://testserver/en{path}",
     }
 
 
-def test_x_default_address_of_the_sitemap_leads_to_a_language(client):
-    release = make_release()
-    response = client.get(release.get_absolute_url()[len("/en") :])
-    assert response.status_code == 302
-    assert response["Location"] == release.get_absolute_url()
+def test_the_sitemaps_x_default_is_the_one_the_page_itself_names(client):
+    release = make_release(release_date=dt.date(2025, 6, 19), slug="green-finance")
+    for code in ("en", "zh-hant"):
+        entry = entries(client, "releases")[
+            f"http://testserver/{code}/media-centre/press-releases/2025/06/19/green-finance/"
+        ]
+        page = client.get(release.get_absolute_url().replace("/en/", f"/{code}/", 1))
+        named = re.search(r'hreflang="x-default" href="([^"]+)"', page.content.decode())[1]
+        assert alternates(entry)["x-default"] == named
 
 
 @pytest.mark.parametrize(
@@ -163,6 +168,17 @@ def test_robots_txt_keeps_private_pages_out_and_points_to_the_sitemap(client):
         assert f"Disallow: {rule}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /" not in lines
+
+
+def test_robots_txt_lets_crawlers_fetch_the_stylesheet_every_page_needs(client):
+    from urllib.robotparser import RobotFileParser
+
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert robots.can_fetch("Googlebot", "http://testserver/consent/state.css")
+    assert robots.can_fetch("Googlebot", "http://testserver/en/media-centre/press-releases/")
+    for private in ("/consent/", "/admin/", "/language/en/"):  # (no wildcards in this parser)
+        assert not robots.can_fetch("Googlebot", "http://testserver" + private), private
 
 
 def test_a_section_too_long_for_one_page_is_split_with_every_address_once(client, monkeypatch):

@@ -191,6 +191,24 @@ def test_release_page_has_absolute_canonical_and_preview_tags(client):
     assert meta(with_image, "twitter:card") == "summary_large_image"
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+def test_past_events_pages_name_themselves_as_canonical_not_the_upcoming_list(client, language):
+    import datetime as dt
+
+    for day in range(13):  # more than a page
+        make_event(start_date=dt.date(2020, 1, 1) + dt.timedelta(days=day))
+    base = f"/{language}/media-centre/events/"
+    first = page(client, base + "?when=past")
+    second = page(client, base + "?when=past&page=2")
+    expected = f"http://testserver{base}?when=past"
+    assert first.find("link", rel="canonical")["href"] == expected
+    assert meta(first, "og:url") == expected
+    assert second.find("link", rel="canonical")["href"] == expected + "&page=2"
+    assert client.get(expected + "&page=2").status_code == 200
+    upcoming = page(client, base)
+    assert upcoming.find("link", rel="canonical")["href"] == f"http://testserver{base}"
+
+
 def test_list_pages_have_canonical_with_page_number_and_website_type(client):
     for _ in range(13):  # more than a page
         make_release()

@@ -350,6 +350,25 @@ def test_sniffing_ignores_the_name_and_leaves_the_file_at_its_start():
     assert sniff_document(ContentFile(b"<html><p>hi</p></html>", name="a.csv")) == "text/html"
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"#!/bin/sh\necho hi\n",
+        b"\xef\xbb\xbf#!/bin/sh\nrm -rf /\n",  # after a byte-order mark
+        b"\n  #!/usr/bin/env python3\nprint(1)\n",  # after blank space
+        b"<script>alert(1)</script>",
+        b"a,b\n<script>alert(1)</script>\n",  # after a line of text
+        b"Title\n<html><body>x</body></html>\n",
+        b"<?php echo 1; ?>\n",
+        b"<% Response.Write(1) %>\n",
+    ],
+)
+def test_programs_and_markup_are_refused_even_named_as_csv(content):
+    assert sniff_document(ContentFile(content, name="figures.csv")) != "text/csv"
+    with pytest.raises(ValidationError):
+        validate_document_upload(ContentFile(content, name="figures.csv"))
+
+
 def test_the_minimal_pdf_the_other_tests_use_is_a_pdf_the_upload_checks_accept():
     assert sniff_document(ContentFile(MINIMAL_PDF)) == "application/pdf"
     validate_document_upload(ContentFile(MINIMAL_PDF, name="minimal.pdf"))

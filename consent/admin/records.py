@@ -39,7 +39,7 @@ class PolicyVersionFilter(admin.SimpleListFilter):
         return [(str(version), str(version)) for version in versions]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isascii() and self.value().isdigit():
             return queryset.filter(policy_version=int(self.value()))
         return queryset
 

@@ -56,7 +56,7 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit() and len(value) == 4:
+        if value and value.isascii() and value.isdigit() and len(value) == 4:
             return queryset.filter(**{f"{self.date_field}__year": int(value)})
         return queryset
 

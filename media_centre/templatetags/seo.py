@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -53,13 +54,15 @@ def _title(context, item) -> str:
 
 
 def canonical_url(context) -> str:
-    """This page's absolute address in its language; lists keep their page number."""
+    """This page's absolute address in its language; lists keep what makes them another list
+    (`canonical_query`: the past events) and their page number."""
     request = context["request"]
     url = request.build_absolute_uri(request.path)
+    query = dict(context.get("canonical_query") or {})
     page = context.get("page_obj")
     if page is not None and page.number > 1:
-        url += f"?page={page.number}"
-    return url
+        query["page"] = page.number
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @register.simple_tag(takes_context=True)

@@ -4,6 +4,7 @@ for a document in an accessible format."""
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import F
 from django.http import (
@@ -17,8 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import throttle
 from core.middleware import language_neutral
 
 from .. import images
@@ -160,6 +163,12 @@ def accessible_version_request(request: HttpRequest, pk: int) -> HttpResponse:
     if document is None:
         raise Http404
     form = AccessibleVersionForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid() and not _request_allowed(request, document):
+        # Each request mails the desk with words the sender chose: bounded per sender and
+        # per document.
+        form.add_error(None, _("Too many requests have been sent. Please try again later."))
+        status = 429
     if request.method == "POST" and form.is_valid():
         accessibility_request = form.save(commit=False)
         accessibility_request.document = document
@@ -171,4 +180,14 @@ def accessible_version_request(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "media_centre/accessible_version.html",
         {"document": document, "form": form, "sent": request.GET.get("sent") == "1"},
+        status=status,
+    )
+
+
+def _request_allowed(request: HttpRequest, document: Document) -> bool:
+    per_hour = settings.MEDIA_CENTRE_ACCESSIBLE_REQUESTS_PER_HOUR
+    return throttle.allow(
+        "accessible-version-sender", throttle.client_key(request), per_hour, 60 * 60
+    ) and throttle.allow(
+        "accessible-version-document", str(document.pk), 4 * per_hour, 24 * 60 * 60
     )

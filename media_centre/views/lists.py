@@ -167,7 +167,11 @@ class EventList(FilteredList):
         query = self.request.GET.copy()
         for name in ("page", "when"):
             query.pop(name, None)
-        context.update(when=self.when, tab_query=query.urlencode())
+        context.update(
+            when=self.when,
+            tab_query=query.urlencode(),
+            canonical_query={"when": "past"} if self.when == "past" else {},
+        )
         return context
 
 
