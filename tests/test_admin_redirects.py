@@ -139,3 +139,13 @@ def test_signing_out_with_a_next_on_the_site_goes_there(client, editor):
 
     assert response.status_code == 302
     assert response["Location"] == LOGIN
+
+
+def test_a_next_address_longer_than_any_real_one_goes_to_the_default():
+    from django.test import RequestFactory
+
+    from core.redirects import MAX_LENGTH, local_path
+
+    request = RequestFactory().get("/")
+    assert local_path(request, "/en/" + "a" * MAX_LENGTH, "/fallback/") == "/fallback/"
+    assert local_path(request, "/en/" + "a" * 100, "/fallback/") == "/en/" + "a" * 100

@@ -376,8 +376,11 @@ def test_next_home_follows_the_page_language(client, tables):
         {"sec-fetch-site": "cross-site"},
         {"sec-fetch-site": "same-site"},
         {"origin": "https://evil.example"},
+        {"origin": "http://testserver.evil.example"},  # our name inside another host's
+        {"origin": "http://evil-testserver"},
         {"origin": "null"},
         {"referer": "https://evil.example/page"},
+        {"referer": "http://testserver.evil.example/en/"},
         {},
     ],
 )

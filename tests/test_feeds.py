@@ -117,6 +117,18 @@ def test_topic_feed_has_only_that_topic(client, kind):
     assert [tag.term for tag in feed.entries[0].tags] == ["Green finance"]
 
 
+def test_a_topic_feed_read_after_the_whole_feed_still_has_only_that_topic(client):
+    """The feed's items are remembered per topic: the whole feed's must not be served for one."""
+    green = make_topic(name="Green finance", slug="green-finance")
+    tagged = make_release(headline="Green bonds")
+    tagged.topics.add(green)
+    make_release(headline="Something else")
+    _, whole = fetch(client, "rss")
+    _, topic = fetch(client, "rss", query="?topic=green-finance")
+    assert len(whole.entries) == 2
+    assert [entry.title for entry in topic.entries] == ["Green bonds"]
+
+
 def test_unknown_topic_is_404(client):
     assert client.get(feed_url("rss", query="?topic=no-such-topic")).status_code == 404
     assert client.get(feed_url("atom", query="?topic=no-such-topic")).status_code == 404

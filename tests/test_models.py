@@ -78,3 +78,13 @@ def test_an_organisation_with_positions_cannot_be_deleted():
     person.positions.create(title="Chairman", organisation=organisation)
     with pytest.raises(ProtectedError):
         organisation.delete()
+
+
+@pytest.mark.django_db
+def test_a_required_field_of_only_spaces_does_not_let_an_item_be_published():
+    release = make_release(status=Status.DRAFT)
+    release.summary = "   "
+    release.status = Status.PUBLISHED
+    with pytest.raises(ValidationError) as refused:
+        release.full_clean()
+    assert "summary" in refused.value.message_dict

@@ -445,3 +445,25 @@ def test_values_are_remembered_in_service_but_not_while_developing(settings, deb
     for _ in range(2):
         page_cache.remember("a value", lambda: calls.append(1) or len(calls))
     assert len(calls) == computed
+
+
+def test_each_page_of_a_list_is_stored_under_its_own_address(client):
+    for day in range(13):  # more than a page
+        make_release(headline=f"Release of day {day}", release_date=dt.date(2025, 1, 1 + day))
+    first = get(client, LIST)
+    second = get(client, LIST + "?page=2")
+    assert second["X-Page-Cache"] == "miss"
+    assert "Release of day 0" in second.text and "Release of day 0" not in first.text
+    assert "Release of day 0" in get(client, LIST + "?page=2").text
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from core.page_cache.middleware import _public_page
+
+    response = HttpResponse("a form")
+    response.set_cookie("csrftoken", "for one visitor only")
+    assert not _public_page(RequestFactory().get(LIST), response)
+    assert _public_page(RequestFactory().get(LIST), HttpResponse("the same for everyone"))
