@@ -36,7 +36,7 @@ class Reading:
     """What the request's cookie says: a valid choice, an expired one, or nothing usable."""
 
     choice: Choice | None = None
-    expired: Choice | None = None  # a genuine choice past its lifetime (to record its expiry)
+    expired: Choice | None = None  # a genuine choice past its lifetime (to forget)
 
 
 def _parse(payload) -> Choice | None:
@@ -89,7 +89,8 @@ def write(response: HttpResponse, choice: Choice) -> None:
         settings.CONSENT_COOKIE_NAME,
         value,
         # The browser keeps it a little longer than it is valid, so that the server sees an
-        # expired choice and records its expiry before asking again.
+        # expired choice, forgets it and asks again (a choice posted with it keeps its consent
+        # id and records the expiry).
         max_age=max_age() + 30 * 24 * 60 * 60,
         secure=settings.CONSENT_COOKIE_SECURE,
         httponly=False,

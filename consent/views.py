@@ -86,23 +86,6 @@ def _same_origin(request: HttpRequest) -> bool:
     return False
 
 
-def _language_for(path: str) -> str:
-    """The language of a page of ours (the consent addresses themselves have none)."""
-    return translation.get_language_from_path(path) or translation.get_language()
-
-
-def _referring_path(request: HttpRequest) -> str:
-    """The path of our page that asked for this resource (the stylesheet's Referer), or ""."""
-    referer = request.headers.get("Referer", "")
-    try:
-        parsed = urlsplit(referer)
-    except ValueError:
-        return ""
-    if parsed.netloc.lower() != request.get_host().lower():
-        return ""
-    return parsed.path
-
-
 def _refused_cookies(categories: dict[str, bool]) -> list[DeclaredCookie]:
     """The declared cookies of the categories the visitor refused (from the cached table)."""
     return [
@@ -156,49 +139,30 @@ def _delete_refused(request: HttpRequest, response: HttpResponse, refused) -> No
                 break
 
 
-def _refuse_by_gpc(
-    request: HttpRequest, policy: PolicyVersion | None, consent_id: uuid.UUID | None, page: str
-) -> tuple[state.Choice, CookieChange]:
-    """`Sec-GPC: 1` without a choice: record a refusal of everything non-essential."""
-    categories = {row["slug"]: row["is_necessary"] for row in Category.objects.table()}
-    choice = state.Choice(consent_id or uuid.uuid4(), _policy_version(policy), categories)
-    records.append(request, choice, action=Action.GPC, method=Method.GPC, policy=policy, page=page)
-    refused = _refused_cookies(categories)
-
-    def change(response: HttpResponse) -> None:
-        state.write(response, choice)
-        _delete_refused(request, response, refused)
-
-    return choice, change
-
-
 def _settle(
-    request: HttpRequest, policy: PolicyVersion | None, page: str
-) -> tuple[state.Choice | None, list[CookieChange]]:
-    """The visitor's valid choice under `policy`, after recording an expiry or a GPC signal.
+    request: HttpRequest, policy: PolicyVersion | None
+) -> tuple[state.Choice | None, bool, list[CookieChange]]:
+    """The visitor's valid choice under `policy`, whether the banner hides, and cookie changes.
 
-    A genuine choice past its lifetime is recorded as expired and forgotten (so: ask again). A
-    choice under an older policy version is no choice; its record stays under its version.
+    Called on GET, so it writes nothing: a page of another site embedding the stylesheet must
+    not add a row per view. A choice past its lifetime is forgotten (so: ask again); its
+    original record and the cookie's lifetime already say when it lapsed, and a choice posted
+    with it still on the browser records the expiry. A choice under an older policy version is
+    no choice. `Sec-GPC: 1` without a choice is a refusal of everything non-essential, honoured
+    on every request it comes with: the banner hides and the refused cookies are deleted,
+    without a record (a refusal is the default, which needs no proof) and without a cookie.
     """
     reading = state.read(request)
     version = _policy_version(policy)
     changes: list[CookieChange] = []
     choice = reading.choice if reading.choice and reading.choice.version == version else None
     if reading.expired is not None:
-        records.append(
-            request,
-            reading.expired,
-            action=Action.EXPIRED,
-            method=Method.AUTOMATIC,
-            policy=policy if reading.expired.version == version else None,
-            page=page,
-        )
         changes.append(state.forget)
-    if choice is None and _gpc(request):
-        known = reading.choice or reading.expired
-        choice, change = _refuse_by_gpc(request, policy, known and known.consent_id, page)
-        changes.append(change)
-    return choice, changes
+    refused_by_gpc = choice is None and _gpc(request)
+    if refused_by_gpc:
+        refused = _refused_cookies({})
+        changes.append(lambda response: _delete_refused(request, response, refused))
+    return choice, choice is not None or refused_by_gpc, changes
 
 
 @csrf_exempt
@@ -260,6 +224,15 @@ def choose(request: HttpRequest) -> HttpResponse:
                 categories[row["slug"]] = False
         reading = state.read(request)
         known = reading.choice or reading.expired
+        if reading.expired is not None:  # the lapsed choice, still on the browser, ends here
+            records.append(
+                request,
+                reading.expired,
+                action=Action.EXPIRED,
+                method=Method.AUTOMATIC,
+                policy=policy if reading.expired.version == _policy_version(policy) else None,
+                page=page,
+            )
         choice = state.Choice(
             known.consent_id if known else uuid.uuid4(), _policy_version(policy), categories
         )
@@ -292,11 +265,8 @@ def state_css(request: HttpRequest) -> HttpResponse:
     Never stored by a cache (`private, no-store`) and varying only on the consent cookie and
     `Sec-GPC`, so the pages that link it stay the same for everyone.
     """
-    page = _referring_path(request)
-    with translation.override(_language_for(page)):
-        policy = PolicyVersion.objects.current()
-        choice, changes = _settle(request, policy, page)
-    response = HttpResponse(HIDE_BANNER if choice else "", content_type="text/css; charset=utf-8")
+    _choice, hidden, changes = _settle(request, PolicyVersion.objects.current())
+    response = HttpResponse(HIDE_BANNER if hidden else "", content_type="text/css; charset=utf-8")
     for change in changes:
         change(response)
     patch_cache_control(response, private=True, no_store=True)
@@ -311,7 +281,7 @@ def cookie_page(request: HttpRequest) -> HttpResponse:
     Per visitor, so `private, no-cache`; the form posts to `choose` like the banner's does.
     """
     policy = PolicyVersion.objects.current()
-    choice, changes = _settle(request, policy, request.path)
+    choice, _hidden, changes = _settle(request, policy)
     categories = [
         {**category, "allowed": bool(choice and choice.allows(category["slug"]))}
         for category in Category.objects.table()

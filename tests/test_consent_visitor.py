@@ -11,9 +11,11 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -512,21 +514,51 @@ def test_forged_or_malformed_cookies_are_ignored_everywhere(client, tables, valu
 # Global Privacy Control.
 
 
-def test_gpc_without_a_choice_refuses_and_hides_the_banner(client, tables):
+def test_gpc_without_a_choice_refuses_and_hides_the_banner_without_writing(client, tables):
     client.cookies["_ga"] = "GA1.2.3"
-    response = client.get(STATE, headers={"sec-gpc": "1", "referer": "http://testserver/zh-hant/"})
-    assert response.content.decode().strip() == "#consent-banner{display:none}"
-    choice = choice_of(response)
-    assert choice.categories == ALL_FALSE
-    record = ConsentRecord.objects.get()
-    assert (record.action, record.method) == ("gpc", "gpc")
-    assert record.categories == ALL_FALSE
-    assert record.consent_id == choice.consent_id
-    assert record.language == "zh-hant" and record.page == "/zh-hant/"
-    assert response.cookies["_ga"]["max-age"] == 0
-    # The browser now holds the choice: nothing new is recorded.
-    assert client.get(STATE, headers={"sec-gpc": "1"}).content.strip()
-    assert ConsentRecord.objects.count() == 1
+    for _ in range(3):
+        response = client.get(
+            STATE, headers={"sec-gpc": "1", "referer": "http://testserver/zh-hant/"}
+        )
+        assert response.content.decode().strip() == "#consent-banner{display:none}"
+        assert response.cookies["_ga"]["max-age"] == 0
+        # Honoured on every request it comes with: no cookie of ours, no record.
+        assert settings.CONSENT_COOKIE_NAME not in response.cookies
+    assert not ConsentRecord.objects.exists()
+    # Without the signal the banner asks again.
+    assert client.get(STATE).content.strip() == b""
+
+
+def writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+
+
+@pytest.mark.parametrize("headers", [{}, {"sec-gpc": "1"}])
+@pytest.mark.parametrize("cookie", ["none", "valid", "expired", "old version", "forged"])
+def test_a_get_never_writes(client, tables, headers, cookie):
+    """A page of another site embedding the stylesheet, or a crawler, adds no row."""
+    if cookie == "valid":
+        post_choice(client, "accept-all")
+    elif cookie == "expired":
+        client.cookies[settings.CONSENT_COOKIE_NAME] = old_cookie(
+            settings.CONSENT_MAX_AGE_DAYS + 1
+        )[0]
+    elif cookie == "old version":
+        choice = state.Choice(uuid.uuid4(), 0, {"necessary": True, "performance": True})
+        client.cookies[settings.CONSENT_COOKIE_NAME] = signed(choice)
+    elif cookie == "forged":
+        client.cookies[settings.CONSENT_COOKIE_NAME] = GARBAGE[0]
+    before = ConsentRecord.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        for url in (STATE, reverse("consent:cookies"), "/.well-known/gpc.json"):
+            assert client.get(url, headers=headers).status_code == 200
+            assert client.head(url, headers=headers).status_code == 200
+    assert writes(queries.captured_queries) == []
+    assert ConsentRecord.objects.count() == before
 
 
 def test_gpc_with_an_existing_choice_changes_nothing(client, tables):
@@ -541,8 +573,8 @@ def test_gpc_is_said_on_the_cookie_page(client, tables):
     page = soup(client.get(reverse("consent:cookies"), headers={"sec-gpc": "1"}))
     notice = page.select_one("[data-consent-gpc]").get_text()
     assert "Global Privacy Control" in notice and "refused" in notice
-    assert page.select_one(".consent-id")
-    assert ConsentRecord.objects.get().action == "gpc"
+    assert not page.select_one(".consent-id")
+    assert not ConsentRecord.objects.exists()
 
 
 def test_explicit_choice_wins_over_gpc(client, tables):
@@ -561,20 +593,24 @@ def old_cookie(days: int, version: int = 1) -> tuple[str, state.Choice]:
         return signed(choice), choice
 
 
-def test_expired_choice_is_recorded_and_asked_again(client, tables):
+def test_expired_choice_is_forgotten_and_asked_again(client, tables):
     value, choice = old_cookie(settings.CONSENT_MAX_AGE_DAYS + 1)
     client.cookies[settings.CONSENT_COOKIE_NAME] = value
     response = client.get(STATE, headers={"referer": "http://testserver/en/"})
     assert response.content.strip() == b""
     assert response.cookies[settings.CONSENT_COOKIE_NAME]["max-age"] == 0
-    record = ConsentRecord.objects.get()
-    assert (record.action, record.method) == ("expired", "automatic")
-    assert record.consent_id == choice.consent_id
-    assert record.policy_version == 1
-    # Asked again: the cookie is gone, and the next choice keeps the consent id.
+    assert not ConsentRecord.objects.exists()
     assert not client.cookies[settings.CONSENT_COOKIE_NAME].value
+
+
+def test_a_choice_posted_with_an_expired_one_records_the_expiry_and_keeps_the_id(client, tables):
+    value, choice = old_cookie(settings.CONSENT_MAX_AGE_DAYS + 1)
     client.cookies[settings.CONSENT_COOKIE_NAME] = value
     assert choice_of(post_choice(client, "reject-all")).consent_id == choice.consent_id
+    expired, chosen = ConsentRecord.objects.order_by("pk")
+    assert (expired.action, expired.method) == ("expired", "automatic")
+    assert expired.consent_id == chosen.consent_id == choice.consent_id
+    assert expired.policy_version == 1 and chosen.action == "reject-all"
 
 
 def test_recent_choice_is_not_expired(client, tables):
@@ -584,16 +620,13 @@ def test_recent_choice_is_not_expired(client, tables):
     assert not ConsentRecord.objects.exists()
 
 
-def test_expired_choice_with_gpc_is_replaced_by_a_refusal(client, tables):
+def test_expired_choice_with_gpc_is_a_refusal(client, tables):
     value, choice = old_cookie(settings.CONSENT_MAX_AGE_DAYS + 1)
     client.cookies[settings.CONSENT_COOKIE_NAME] = value
     response = client.get(STATE, headers={"sec-gpc": "1"})
     assert response.content.strip()
-    assert choice_of(response).consent_id == choice.consent_id
-    assert list(ConsentRecord.objects.order_by("pk").values_list("action", flat=True)) == [
-        "expired",
-        "gpc",
-    ]
+    assert response.cookies[settings.CONSENT_COOKIE_NAME]["max-age"] == 0
+    assert not ConsentRecord.objects.exists()
 
 
 def test_new_policy_version_asks_again_and_records_the_new_version(client, tables):

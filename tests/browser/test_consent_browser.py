@@ -361,8 +361,9 @@ def test_global_privacy_control_rejects_without_asking(visitor):
     page.goto("/en/")
 
     expect(page.locator(BANNER)).to_be_hidden()
-    found = record("gpc")
-    assert optional_states(found) == dict.fromkeys(OPTIONAL, False)
+    # Honoured on each request that carries it: nothing recorded, no consent cookie.
+    assert not ConsentRecord.objects.exists()
+    assert django_settings.CONSENT_COOKIE_NAME not in cookie_names(page.context)
     assert probe_runs(page) is None
     assert page.probe_requests == []
     assert {consent_state(page)[signal] for signal in SIGNALS} == {"denied"}
