@@ -13,6 +13,7 @@ from media_centre import views as media_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("language/<str:code>/", core_views.switch_language, name="switch-language"),
     path("downloads/<int:pk>/<str:file_name>", media_views.download, name="download"),

@@ -32,8 +32,12 @@ def test_a_redis_cache_gets_no_option_its_client_would_refuse():
         [sys.executable, "-c", code], cwd="/", env=env, capture_output=True, text=True, check=True
     )
     default = json.loads(result.stdout.splitlines()[-1])["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's own Redis backend, answering as an empty cache while the server is away.
+    assert default["BACKEND"] == "core.cache.ResilientRedisCache"
     assert "MAX_ENTRIES" not in default.get("OPTIONS", {})
+    # A frozen server holds a call a quarter of a second, not redis-py's default of forever.
+    assert default["OPTIONS"]["socket_timeout"] == default["OPTIONS"]["socket_connect_timeout"]
+    assert 0 < default["OPTIONS"]["socket_timeout"] <= 0.5
 
 
 @pytest.mark.shared_cache

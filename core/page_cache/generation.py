@@ -16,6 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .. import cache as cache_backends
 from . import registry
 from .fingerprint import build_id
 
@@ -45,6 +46,13 @@ def connect() -> None:
     post_save.connect(_on_write, dispatch_uid="page-cache-save")
     post_delete.connect(_on_write, dispatch_uid="page-cache-delete")
     m2m_changed.connect(_on_relation_change, dispatch_uid="page-cache-m2m")
+    # A write while the cache server was away could not end the generation: end it when the
+    # server answers again, before a page stored under it is served.
+    cache_backends.on_recovery(_end_generation)
+
+
+def _end_generation() -> None:
+    cache.delete(GENERATION_KEY)
 
 
 def next_change(now: dt.datetime) -> dt.datetime:

@@ -26,7 +26,15 @@ from .generation import generation, request_generation
 from .memory import pages
 
 PAGE_KEY_PREFIX = "page-cache:page:"
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/downloads/", "/images/", "/healthz")
+SKIPPED_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/downloads/",
+    "/images/",
+    "/healthz",
+    "/readyz",
+)
 MAX_QUERY_LENGTH = 256  # longer query strings are answered but never stored
 
 
