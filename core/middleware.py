@@ -1,9 +1,12 @@
 """Site-wide middleware: Django's LocaleMiddleware minus its language headers on responses that
-have no language, and a 503 for writes a read-only database refuses."""
+have no language, Django's SessionMiddleware minus the sessions it would make of made-up keys,
+and a 503 for writes a read-only database refuses."""
 
 import logging
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.sessions import middleware as sessions
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.middleware import locale
@@ -69,3 +72,20 @@ class ReadOnlyDatabaseMiddleware:
         response["Retry-After"] = "300"
         patch_cache_control(response, no_store=True)
         return response
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    """Django's, saving only sessions that exist. Sessions are saved at every request (the
+    desk's idle timeout, SESSION_SAVE_EVERY_REQUEST), and Django's middleware would save a
+    cookie's unknown or expired key as a new, empty session: a row written and a cookie set
+    for every request that carries a made-up one. Such a cookie is deleted instead."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not session.modified
+        ):
+            session.keys()  # loads it: an unknown key becomes no key, so the cookie goes
+        return super().process_response(request, response)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
@@ -207,6 +208,38 @@ def test_a_made_up_session_cookie_is_served_the_stored_page(client, cookie):
     visitor.cookies["sessionid"] = cookie
     response = visitor.get(LIST)
     assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("cookie", ["0123456789abcdefghijklmnopqrstuv", "made-up"])
+def test_a_made_up_session_cookie_writes_no_session_and_its_page_is_stored(client, cookie):
+    """Before: each request with a made-up key created a session row (sessions are saved on
+    every request, for the desk's idle timeout) and set its cookie, so its page was never
+    stored: a flood of them wrote a row and rendered a page per request."""
+    visitor = Client()
+    visitor.cookies["sessionid"] = cookie
+    first = visitor.get(LIST)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    assert "sessionid" not in first.cookies
+    other = Client()
+    other.cookies["sessionid"] = cookie[::-1]
+    assert other.get(LIST)["X-Page-Cache"] == "hit"
+    # The desk's pages, which the page cache skips, create no session for it either.
+    login = visitor.get("/admin/login/")
+    assert login.status_code == 200
+    assert not login.cookies.get("sessionid") or not login.cookies["sessionid"].value
+    assert not Session.objects.exists()
+
+
+def test_a_signed_in_session_is_still_extended_at_each_request(client):
+    staff = make_staff("Editor")
+    client.force_login(staff)
+    key = client.cookies["sessionid"].value
+    before = Session.objects.get(session_key=key).expire_date
+    time.sleep(1.1)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert response.cookies["sessionid"].value == key
+    assert Session.objects.get(session_key=key).expire_date > before
 
 
 def test_a_signed_in_session_that_has_ended_is_served_the_stored_page(client):

@@ -137,6 +137,31 @@ def test_drafts_scheduled_and_withdrawn_items_never_appear(client):
     ]
 
 
+def test_counts_and_filters_count_only_what_is_shown(client):
+    """A search shows as many results, kinds and years as it has visible hits: drafts and
+    embargoed items are not counted (they gave "3 results" and the years 2030 and 2031)."""
+    make_release(headline="Walrus public", release_date=dt.date(2025, 1, 2))
+    make_release(headline="Walrus draft", status=Status.DRAFT, release_date=dt.date(2030, 1, 2))
+    make_release(
+        headline="Walrus embargoed",
+        publish_at=timezone.now() + dt.timedelta(days=1),
+        release_date=dt.date(2031, 1, 2),
+    )
+    make_event(title="Walrus event draft", status=Status.DRAFT, start_date=dt.date(2030, 5, 1))
+    response = search_page(client, q="walrus")
+    assert response.context["result_count"] == 1
+    assert dict(response.context["year_options"]) == {2025: 1}
+    assert {value: count for value, _label, count in response.context["kind_options"]} == {
+        "release": 1,
+        "event": 0,
+        "mou": 0,
+        "study": 0,
+        "person": 0,
+    }
+    assert "2030" not in response.text and "2031" not in response.text
+    assert search_page(client, q="walrus", year="2030").context["result_count"] == 0
+
+
 def test_withdrawing_a_published_release_removes_it_from_results(client):
     release = make_release(headline="Quokka news")
     assert result_titles(search_page(client, q="quokka")) == ["Quokka news"]

@@ -124,6 +124,9 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _anonymous_read(request):
             return self.get_response(request)
+        # A session cookie nobody signed in to (made up, or ended) plays no part in the page:
+        # without it, the page is rendered and stored as for any visitor.
+        request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
         current = generation()
         token, began = current
         stored = (
