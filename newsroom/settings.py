@@ -332,6 +332,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # App settings.
 MEDIA_CENTRE_PAGE_SIZE = env.int("MEDIA_CENTRE_PAGE_SIZE", default=12)
 MEDIA_CENTRE_SITE_NAME = env.str("MEDIA_CENTRE_SITE_NAME", default="Newsroom")
+# The picture link previews show for a page without one of its own: a static file, 1200x630.
+MEDIA_CENTRE_SHARE_IMAGE = env.str("MEDIA_CENTRE_SHARE_IMAGE", default="img/share.png")
 # Downloads: which media types open in the browser, how long a stable address may be cached,
 # and an optional front server that sends files itself ("x-accel-redirect" for nginx, with
 # MEDIA_CENTRE_SENDFILE_ROOT its internal location for MEDIA_ROOT; "x-sendfile" for Apache).
