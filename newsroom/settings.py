@@ -56,6 +56,9 @@ MIDDLEWARE = [
     "core.request_log.RequestIdMiddleware",  # first: ids and logs every answer, 500s too
     # Before anything reads them: the client's address and scheme, from our front servers only.
     "core.proxies.TrustedProxyMiddleware",
+    # Outside the page cache, which stores and validates plain bytes: compresses what holds no
+    # secret for clients that ask (README "Compression").
+    "core.compression.CompressionMiddleware",
     # Next: a stored page skips the rest (never storing the request id added outside it).
     "core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
