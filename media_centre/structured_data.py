@@ -199,8 +199,8 @@ def _event_dates(item: Event) -> tuple[str | None, str | None]:
     """startDate and endDate: with the offset of the event's own time zone where the time is
     known, the bare day where it is not. An end on the start day with an unknown time is left
     out: a bare day could read as before a start given with its time."""
-    start = item.starts_at.isoformat() if item.starts_at else None
-    start = start or (item.start_date.isoformat() if item.start_date else None)
+    starts = item.starts_at or item.start_date
+    start = starts.isoformat() if starts else None
     if item.ends_at:
         end = item.ends_at.isoformat()
     elif item.last_day and not (item.starts_at and item.last_day == item.start_date):
@@ -213,7 +213,7 @@ def _event_dates(item: Event) -> tuple[str | None, str | None]:
 def _place(item: Event) -> dict | None:
     """A Place with a PostalAddress of the parts the editors gave; with no part but the venue's
     name, that name is the address (search engines take a text address)."""
-    if not item.venue and not item.city:
+    if not item.place:
         return None
     address = _compact(
         {
@@ -227,7 +227,7 @@ def _place(item: Event) -> dict | None:
     )
     return {
         "@type": "Place",
-        "name": item.venue or item.city,
+        "name": item.venue or item.city or item.place[0][1],
         "address": address if len(address) > 1 else item.venue,
     }
 
