@@ -14,22 +14,27 @@ from core.models import Translated
 
 class CategoryQuerySet(page_cache.InvalidatingQuerySet):
     def table(self) -> list[dict]:
-        """Categories with their cookies for the current language, remembered once per content
-        change like every part of the page that shows them (one query to fill)."""
+        """Categories with their cookies for the current language, each text with the language
+        it is in (a fallback's may differ), remembered once per content change like every part
+        of the page that shows them (one query to fill)."""
 
         def read() -> list[dict]:
             return [
                 {
                     "slug": category.slug,
                     "name": category.name,
+                    "name_language": category.shown_language("name"),
                     "description": category.description,
+                    "description_language": category.shown_language("description"),
                     "is_necessary": category.is_necessary,
                     "cookies": [
                         {
                             "name": cookie.name,
                             "provider": cookie.provider,
                             "purpose": cookie.purpose,
+                            "purpose_language": cookie.shown_language("purpose"),
                             "expiry": cookie.expiry,
+                            "expiry_language": cookie.shown_language("expiry"),
                             "opt_out_url": cookie.opt_out_url,
                         }
                         for cookie in category.cookies.all()

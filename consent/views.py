@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from core import throttle
+from core import languages, throttle
 from core.middleware import language_neutral
 from core.redirects import local_path
 
@@ -282,16 +282,29 @@ def cookie_page(request: HttpRequest) -> HttpResponse:
     """
     policy = PolicyVersion.objects.current()
     choice, _hidden, changes = _settle(request, policy)
+    current_language = translation.get_language()
     categories = [
         {**category, "allowed": bool(choice and choice.allows(category["slug"]))}
         for category in Category.objects.table()
     ]
     rows = [
-        {**cookie, "category": category["name"], "category_slug": category["slug"]}
+        {
+            **cookie,
+            "category": category["name"],
+            "category_language": category["name_language"],
+            "category_slug": category["slug"],
+        }
         for category in categories
         for cookie in category["cookies"]
     ]
     allows_some = any(row["allowed"] for row in categories if not row["is_necessary"])
+    shown = {
+        policy.shown_language(field)
+        for field in ("introduction", "details")
+        if policy is not None and getattr(policy, field)
+    }
+    shown |= {row[f"{f}_language"] for row in categories for f in ("name", "description")}
+    shown |= {row[f"{f}_language"] for row in rows for f in ("purpose", "expiry")}
     response = render(
         request,
         "consent/cookies.html",
@@ -303,6 +316,10 @@ def cookie_page(request: HttpRequest) -> HttpResponse:
             "gpc": _gpc(request),
             "allows_some": allows_some,
             "months": round(settings.CONSENT_MAX_AGE_DAYS / 30.4),
+            # The languages of the texts not yet translated into the page's, for its notice.
+            "fallback_languages": [
+                code for code in languages.CODES if code in shown and code != current_language
+            ],
         },
     )
     for change in changes:

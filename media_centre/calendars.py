@@ -36,16 +36,15 @@ def _vevent(request: HttpRequest, event: Event) -> icalendar.Event:
     vevent.add("dtstamp", event.updated_at)
     vevent.add("last-modified", event.updated_at)
     vevent.add("summary", event.title)
-    last_day = event.end_date or event.start_date
-    if event.start_time:
-        vevent.add("dtstart", dt.datetime.combine(event.start_date, event.start_time, event.tz))
-        if event.end_time:
-            vevent.add("dtend", dt.datetime.combine(last_day, event.end_time, event.tz))
+    if event.starts_at:
+        vevent.add("dtstart", event.starts_at)
+        if event.ends_at:
+            vevent.add("dtend", event.ends_at)
     else:
         # Times unknown: an all-day event; DTEND is exclusive (RFC 5545, 3.6.1).
         vevent.add("dtstart", event.start_date)
-        vevent.add("dtend", last_day + dt.timedelta(days=1))
-    location = ", ".join(part for part in (event.venue, event.city) if part)
+        vevent.add("dtend", event.last_day + dt.timedelta(days=1))
+    location = ", ".join(text for _field, text in event.place)
     if location:
         vevent.add("location", location)
     description = _description(event)

@@ -48,6 +48,17 @@ def content_disposition(download_name: str, media_type: str) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(download_name, safe='')}"
 
 
+def _precondition_failed(request: HttpRequest, stored: StoredFile) -> bool:
+    """RFC 9110 13.2.2, steps 1 and 2: If-Match compares strongly (`*` matches the file, a weak
+    tag never does); without it, If-Unmodified-Since fails when the file changed after it."""
+    if_match = request.headers.get("If-Match")
+    if if_match is not None:
+        tags = parse_etags(if_match)
+        return "*" not in tags and f'"{stored.sha256}"' not in tags
+    since = parse_http_date_safe(request.headers.get("If-Unmodified-Since", ""))
+    return since is not None and int(stored.last_modified.timestamp()) > since
+
+
 def _not_modified(request: HttpRequest, stored: StoredFile) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
@@ -135,6 +146,8 @@ def serve(
         "X-Content-Type-Options": "nosniff",
         "Cross-Origin-Resource-Policy": "same-origin",
     }
+    if _precondition_failed(request, stored):
+        return HttpResponse(status=412)
     if _not_modified(request, stored):
         response = HttpResponse(status=304)
         for key in ("ETag", "Last-Modified", "Cache-Control"):

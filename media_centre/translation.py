@@ -48,7 +48,16 @@ class QuoteTranslation(TranslationOptions):
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "summary", "venue", "city", "occasion")
+    fields = (
+        "title",
+        "summary",
+        "venue",
+        "street_address",
+        "city",
+        "region",
+        "country",
+        "occasion",
+    )
 
 
 @register(EventSession)

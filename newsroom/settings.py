@@ -56,6 +56,9 @@ MIDDLEWARE = [
     "core.request_log.RequestIdMiddleware",  # first: ids and logs every answer, 500s too
     # Before anything reads them: the client's address and scheme, from our front servers only.
     "core.proxies.TrustedProxyMiddleware",
+    # Outside the page cache, which stores and validates plain bytes: compresses what holds no
+    # secret for clients that ask (README "Compression").
+    "core.compression.CompressionMiddleware",
     # Next: a stored page skips the rest (never storing the request id added outside it).
     "core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -343,6 +346,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # App settings.
 MEDIA_CENTRE_PAGE_SIZE = env.int("MEDIA_CENTRE_PAGE_SIZE", default=12)
 MEDIA_CENTRE_SITE_NAME = env.str("MEDIA_CENTRE_SITE_NAME", default="Newsroom")
+# The picture link previews show for a page without one of its own: a static file, 1200x630.
+MEDIA_CENTRE_SHARE_IMAGE = env.str("MEDIA_CENTRE_SHARE_IMAGE", default="img/share.png")
 # Downloads: which media types open in the browser, how long a stable address may be cached,
 # and an optional front server that sends files itself ("x-accel-redirect" for nginx, with
 # MEDIA_CENTRE_SENDFILE_ROOT its internal location for MEDIA_ROOT; "x-sendfile" for Apache).

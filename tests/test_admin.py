@@ -218,6 +218,37 @@ def test_a_release_can_be_saved_as_a_draft_with_only_a_headline(client, editor):
     assert release.slug == "council-meets-in-shanghai"
 
 
+def test_editor_gives_an_events_address_in_parts_and_languages(client, editor):
+    client.force_login(editor)
+    event = make_event(status=Status.DRAFT, venue="Shanghai Tower")
+    data = form_data(client.get(url(Event, "change", event.pk)))
+    assert data["street_address_en"] == data["region_en"] == data["country_en"] == ""
+    assert data["postal_code"] == ""
+    data.update(
+        street_address_en="501 Yincheng Middle Road",
+        street_address_zh_hant="銀城中路501號",
+        region_en="Pudong New Area",
+        postal_code="200120",
+        country_en="China",
+        country_zh_hant="中國",
+    )
+
+    response = client.post(url(Event, "change", event.pk), data)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.street_address_en, event.street_address_zh_hant) == (
+        "501 Yincheng Middle Road",
+        "銀城中路501號",
+    )
+    assert event.street_address_zh_hans == "银城中路501号"  # converted, as every Chinese text
+    assert (event.region_en, event.postal_code, event.country_zh_hant) == (
+        "Pudong New Area",
+        "200120",
+        "中國",
+    )
+
+
 def test_change_form_shows_the_state_and_a_preview_link(client, editor):
     release = make_release(status=Status.DRAFT)
     client.force_login(editor)

@@ -56,6 +56,21 @@ def test_event_with_dates_only_is_an_all_day_event(client):
     assert response["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
 
 
+def test_location_carries_every_address_part_given(client):
+    event = make_event(
+        venue="Shanghai Tower",
+        street_address="501 Yincheng Middle Road",
+        city="Shanghai",
+        region="Pudong New Area",
+        postal_code="200120",
+        country="China",
+    )
+    vevent = only_event(get_calendar(client, ics_url(event))[1])
+    assert str(vevent["LOCATION"]) == (
+        "Shanghai Tower, 501 Yincheng Middle Road, Shanghai, Pudong New Area, 200120, China"
+    )
+
+
 def test_multi_day_event_ends_the_day_after_its_last_day(client):
     event = make_event(start_date=dt.date(2025, 6, 19), end_date=dt.date(2025, 6, 21))
     vevent = only_event(get_calendar(client, ics_url(event))[1])

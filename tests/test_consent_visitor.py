@@ -682,6 +682,70 @@ def test_cookie_page_shows_the_tables(client, tables):
     )
 
 
+def test_chinese_cookie_page_marks_english_fallback_text_and_says_so(client, tables):
+    """The fixture has Chinese category names only: every other stored text is English."""
+    page = soup(client.get("/zh-hant/cookies/"))
+    assert page.html["lang"] == "zh-Hant"
+    performance = page.select_one("#category-performance")
+    assert not performance.h2.has_attr("lang")  # the Chinese name
+    assert performance.select_one(".prose")["lang"] == "en"
+    for prose in page.select(".cookie-notice > .prose"):  # the policy's introduction and details
+        assert prose["lang"] == "en"
+    row = page.select_one(".cookie-table tbody tr")
+    purpose, expiry, category = row.find_all("td")[1:4]
+    assert purpose["lang"] == "en" and purpose.get_text() == "Used to maintain session"
+    assert expiry["lang"] == "en"
+    assert not category.has_attr("lang")  # the category's Chinese name
+    notices = page.select(".cookie-notice .notice--language")
+    assert len(notices) == 1
+    with translation.override("zh-hant"):
+        expected = translation.gettext(
+            "Parts of this page are not yet available in %(current)s: they are shown in "
+            "%(language)s."
+        ) % {
+            "current": translation.get_language_info("zh-hant")["name_translated"],
+            "language": translation.get_language_info("en")["name_translated"],
+        }
+    assert notices[0].get_text(strip=True) == expected
+    assert "英" in expected and not notices[0].has_attr("lang")
+
+
+def test_english_cookie_page_has_no_fallback_notice_or_lang_marks(client, tables):
+    page = soup(client.get("/en/cookies/"))
+    assert not page.select(".notice--language")
+    assert not page.select(".cookie-notice [lang]")
+
+
+def test_fully_translated_chinese_cookie_page_has_no_fallback_notice(client, tables):
+    tables.introduction_zh_hant = "我們在本網站使用以下類型的Cookies。"
+    tables.details_zh_hant = "閣下有權決定是否接受Cookies。"
+    tables.save()
+    for category in Category.objects.all():
+        category.description_zh_hant = "說明。"
+        category.save()
+    for cookie in DeclaredCookie.objects.all():
+        cookie.purpose_zh_hant, cookie.expiry_zh_hant = "用途", "六個月"
+        cookie.save()
+    page = soup(client.get("/zh-hant/cookies/"))
+    assert not page.select(".notice--language")
+    assert not page.select(".cookie-notice [lang]")
+    # The Simplified page reads the same texts converted to its script: nothing to announce.
+    simplified = soup(client.get("/zh-hans/cookies/"))
+    assert not simplified.select(".notice--language")
+    assert "说明" in simplified.select_one("#category-performance").get_text()
+
+
+def test_banner_marks_english_category_descriptions_on_a_chinese_page(client, tables):
+    banner = soup(client.get("/zh-hant/")).select_one("#consent-banner")
+    label = banner.select_one("label[for=consent-performance]")
+    assert not label.strong.has_attr("lang")
+    assert label.select_one(".consent-option__text")["lang"] == "en"
+    english = soup(client.get("/en/")).select_one("#consent-banner")
+    assert not english.select_one("label[for=consent-performance] .consent-option__text").has_attr(
+        "lang"
+    )
+
+
 def test_cookie_page_dates_follow_the_language(client, tables):
     en = soup(client.get("/en/cookies/")).select_one(".cookie-notice__updated time")
     assert en.get_text() == "June 2, 2021" and en["datetime"] == "2021-06-02"

@@ -332,13 +332,38 @@ def test_if_match_that_matches_gets_the_file(client, document, if_match):
     assert body(response) == BODY
 
 
-@pytest.mark.xfail(
-    strict=True, reason="downloads ignore If-Match: RFC 9110 13.1.1 says answer 412, not the file"
-)
 @pytest.mark.parametrize("if_match", ['"stale"', 'W/"{sha}"'], ids=["other tag", "weak tag"])
 def test_if_match_that_does_not_match_strongly_is_412(client, document, if_match):
     response = get(client, document, if_match=if_match.format(sha=document.sha256))
     assert response.status_code == 412
+    assert response.content == b""
+    document.refresh_from_db()
+    assert document.download_count == 0
+
+
+def test_if_match_comes_before_if_none_match_and_range(client, document):
+    response = get(
+        client,
+        document,
+        if_match='"stale"',
+        if_none_match=f'"{document.sha256}"',
+        range="bytes=0-9",
+    )
+    assert response.status_code == 412
+
+
+def test_if_unmodified_since_before_the_file_changed_is_412(client, document):
+    earlier = http_date((document.file_updated_at - dt.timedelta(days=1)).timestamp())
+    assert get(client, document, if_unmodified_since=earlier).status_code == 412
+    exact = http_date(document.file_updated_at.timestamp())
+    response = get(client, document, if_unmodified_since=exact)
+    assert response.status_code == 200 and body(response) == BODY
+
+
+def test_if_unmodified_since_is_ignored_when_if_match_is_given(client, document):
+    earlier = http_date((document.file_updated_at - dt.timedelta(days=1)).timestamp())
+    response = get(client, document, if_match="*", if_unmodified_since=earlier)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("if_range", ['W/"{sha}"', "*"], ids=["weak tag", "star"])

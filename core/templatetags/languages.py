@@ -24,10 +24,16 @@ def bcp47(language: str) -> str:
 @register.filter
 def lang_attr(item, field: str) -> SafeString:
     """` lang="en"` when `item`'s `field` is shown in another language than the page's."""
-    shown = item.shown_language(field)
-    if shown == translation.get_language():
+    return lang_if_other(item.shown_language(field))
+
+
+@register.filter
+def lang_if_other(language: str) -> SafeString:
+    """` lang="en"` for text in `language` when the page is in another language (for texts
+    whose language was noted beside them, as in a remembered table)."""
+    if not language or language == translation.get_language():
         return mark_safe("")
-    return format_html(' lang="{}"', bcp47(shown))
+    return format_html(' lang="{}"', bcp47(language))
 
 
 @register.simple_tag

@@ -52,7 +52,24 @@ class EventAdmin(PublishableAdmin):
             _("When"),
             {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "time_zone"]},
         ),
-        (_("Where"), {"fields": ["venue", "city", "part_of", "occasion"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "venue",
+                    "street_address",
+                    "city",
+                    "region",
+                    "postal_code",
+                    "country",
+                    "part_of",
+                    "occasion",
+                ],
+                "description": _(
+                    "Give the address only as far as it was announced; search engines show it."
+                ),
+            },
+        ),
         (_("Related"), {"fields": ["organisers", "topics", "mou", "registration_url"]}),
     ]
     inlines = [EventSessionInline, EventSpeakerInline]

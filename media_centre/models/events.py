@@ -110,7 +110,27 @@ class Event(Translated, Publishable):
         help_text=_("Where the event takes place, e.g. Asia/Shanghai; times are shown in it."),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
+    # The address, in parts as search engines read it; each only when it was announced.
+    street_address = models.CharField(
+        _("street address"),
+        max_length=200,
+        blank=True,
+        help_text=_("Street and number, e.g. “501 Yincheng Middle Road”. Only if announced."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(
+        _("district or region"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. Pudong New Area or Wan Chai, when it helps to find the place."),
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(
+        _("country or territory"),
+        max_length=100,
+        blank=True,
+        help_text=_("As visitors read it, e.g. “Hong Kong, China”. Only if announced."),
+    )
     part_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -214,9 +234,34 @@ class Event(Translated, Publishable):
         return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
     @property
+    def last_day(self) -> dt.date | None:
+        """The day it ends: an event without an end date lasts one day."""
+        return self.end_date or self.start_date
+
+    @property
+    def starts_at(self) -> dt.datetime | None:
+        """When it starts, in its own time zone, if the time was announced."""
+        if self.start_date is None or self.start_time is None:
+            return None
+        return dt.datetime.combine(self.start_date, self.start_time, self.tz)
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        """When it ends, in its own time zone, if the time was announced."""
+        if self.last_day is None or self.end_time is None:
+            return None
+        return dt.datetime.combine(self.last_day, self.end_time, self.tz)
+
+    @property
+    def place(self) -> list[tuple[str, str]]:
+        """(field, text) of the venue and its address as far as they are known, in the order
+        an address is written."""
+        fields = ("venue", "street_address", "city", "region", "postal_code", "country")
+        return [(field, getattr(self, field)) for field in fields if getattr(self, field)]
+
+    @property
     def is_upcoming(self) -> bool:
-        last_day = self.end_date or self.start_date
-        return last_day is not None and last_day >= timezone.localdate()
+        return self.last_day is not None and self.last_day >= timezone.localdate()
 
     @property
     def status_label(self) -> str:

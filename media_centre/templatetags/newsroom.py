@@ -1,4 +1,6 @@
-"""Template helpers for the media centre's pages: rich text and datelines."""
+"""Template helpers for the media centre's pages: rich text, datelines, moments."""
+
+import datetime as dt
 
 from django import template
 from django.utils import translation
@@ -16,6 +18,13 @@ register = template.Library()
 @register.filter
 def richtext(html: str) -> SafeString:
     return sanitise(html)
+
+
+@register.filter
+def moment(value: dt.datetime | None) -> str:
+    """A `<time datetime>` for a moment in its own time zone: 2025-06-19T14:30+08:00. (The
+    `date` filter would first move it into the site's time zone.)"""
+    return value.isoformat(timespec="minutes") if value else ""
 
 
 @register.simple_tag

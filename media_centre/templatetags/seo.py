@@ -87,17 +87,24 @@ def seo_meta(context) -> SafeString:
             if other.code != language
         ),
     ]
-    image = structured_data.item_image(item) if item else None
-    if image:
-        alt_field = dict(item.image_alternatives)[image.field.name]
-        properties += [
-            ("og:image", structured_data.image_url(request, image)),
-            ("og:image:alt", getattr(item, alt_field)),
-        ]
+    image = structured_data.share_image(request, item)
+    properties += [
+        (key, value)
+        for key, value in (
+            ("og:image", image.url),
+            ("og:image:type", image.media_type),
+            ("og:image:width", image.width),
+            ("og:image:height", image.height),
+            ("og:image:alt", image.alt),
+        )
+        if value
+    ]
     if isinstance(item, PressRelease) and item.publish_at:
         properties.append(("article:published_time", structured_data.iso(item.publish_at)))
         properties.append(("article:modified_time", structured_data.iso(item.updated_at)))
-    names = [("twitter:card", "summary_large_image" if image else "summary")]
+    names = [("twitter:card", "summary_large_image")]
+    if image.alt:
+        names.append(("twitter:image:alt", image.alt))
     return format_html(
         '<link rel="canonical" href="{}">\n{}\n{}',
         url,
