@@ -3,7 +3,8 @@
 After the password, an account that must give a second factor (policy.is_owed) and has not in
 this session is sent from every admin address to the code page (or to setting up an app, when
 it has none); signing in again and signing out still work. Outside the admin it is a visitor:
-a password alone previews no draft. Must come after django-otp's OTPMiddleware.
+a password alone previews no draft. Must come after django-otp's OTPMiddleware (and before
+AxesMiddleware, which turns a lockout on the code page into its lockout page).
 """
 
 from collections.abc import Callable
@@ -26,8 +27,8 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and policy.is_owed(user):
-            if request.path_info.startswith(reverse("admin:index")):
-                if request.path_info not in {reverse(name) for name in OPEN_ROUTES}:
+            if request.path.startswith(reverse("admin:index")):
+                if request.path not in {reverse(name) for name in OPEN_ROUTES}:
                     return self._to_second_factor(request)
             else:
                 request.user = AnonymousUser()
