@@ -759,3 +759,17 @@ def test_only_a_superuser_may_reset_it(client, publisher):
     assert 'value="reset_second_factor"' not in client.get(changelist).content.decode()
     client.post(changelist, {"action": "reset_second_factor", "_selected_action": [publisher.pk]})
     assert TOTPDevice.objects.filter(user=publisher).exists()
+
+
+def test_a_session_waiting_for_its_code_ends_when_the_account_is_locked_meanwhile(
+    client, publisher, required
+):
+    set_up_second_factor(publisher)
+    sign_in(client, publisher)
+    other = type(client)()
+    for _ in range(5):  # wrong passwords for the same account from the same address
+        other.post(LOGIN, {"username": publisher.username, "password": "no" * 8}, REMOTE_ADDR=ADDR)
+    response = client.get(VERIFY, REMOTE_ADDR=ADDR)
+    assert response.status_code == 429
+    assert "Account locked" in response.content.decode()
+    assert not signed_in(client)

@@ -79,11 +79,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "recovery_code" in request.POST:
             recovery_form = RecoveryCodeForm(request.POST)
-            form, field, device, method = recovery_form, "recovery_code", None, RECOVERY
+            form, field, method = recovery_form, "recovery_code", RECOVERY
             device = devices.recovery_device(user)
         else:
             app_form = AppCodeForm(request.POST)
-            form, field, device, method = app_form, "code", authenticator, APP
+            form, field, method, device = app_form, "code", APP, authenticator
         if form.is_valid():
             verified = _attempt(request, user, device, form, field, method)
             if verified is LOCKED_OUT:
