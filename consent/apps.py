@@ -9,6 +9,8 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Cookie consent")
 
     def ready(self) -> None:
+        from core.second_factor import policy as second_factor
+
         from .models import Category, DeclaredCookie, PolicyVersion
         from .scripts import script_origins
 
@@ -18,3 +20,11 @@ class ConsentConfig(AppConfig):
         page_cache.register(PolicyVersion, clock=("published_at",))
         # The operator's consent-gated scripts (CONSENT_SCRIPTS) load from their own origins.
         security.allow_script_sources(script_origins)
+        # Whoever may change the public cookie notice is a publisher (a second factor required).
+        second_factor.require_for_permissions(
+            *(
+                f"consent.{action}_{model._meta.model_name}"
+                for model in (Category, DeclaredCookie, PolicyVersion)
+                for action in ("add", "change", "delete")
+            )
+        )

@@ -10,5 +10,8 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
+        from .second_factor import lockout  # uses django-otp's and axes' models
+
         page_cache.connect()
         login_audit.connect()
+        lockout.connect()

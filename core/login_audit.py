@@ -2,7 +2,9 @@
 
 Each record names the account and the client's network (the address truncated as consent
 records are, to /24 or /48, by core.privacy); never the password, nor the credentials Django
-passes with a failure. Axes logs lockouts itself, under the logger "axes".
+passes with a failure. Axes logs lockouts itself, under the logger "axes". The second factor
+(core.second_factor) logs here too: codes given, wrong codes, set-ups and resets, never a code,
+a recovery code or a secret key.
 """
 
 import logging
@@ -35,14 +37,56 @@ def _logged_out(sender, request, user, **kwargs) -> None:
     logger.info("Sign-out: %s from %s", username, _network(request) or "an unknown address")
 
 
-def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+def _login_failed(sender, credentials, request=None, second_factor=None, **kwargs) -> None:
     # Only the attempted username is read from the credentials; nothing else of them is kept.
     attempted = str(credentials.get(get_user_model().USERNAME_FIELD) or "")
     attempted = attempted[:USERNAME_MAX_LENGTH]
+    if second_factor:  # a wrong code after the right password (core.second_factor)
+        logger.warning(
+            "Failed second factor: %r (%s) from %s",
+            attempted,
+            second_factor,
+            _network(request) or "an unknown address",
+        )
+        return
     logger.warning(
         "Failed sign-in: %r from %s",
         attempted,
         _network(request) or "an unknown address",
+    )
+
+
+def second_factor_given(request, user, method: str, codes_left: int | None = None) -> None:
+    """The right code: `method` is "authenticator app" or "recovery code"."""
+    left = "" if codes_left is None else f", {codes_left} recovery codes left"
+    logger.info(
+        "Second factor: %s (%s%s) from %s",
+        user.get_username(),
+        method,
+        left,
+        _network(request) or "an unknown address",
+    )
+
+
+def second_factor_set_up(request, user) -> None:
+    logger.info(
+        "Second factor set up: %s from %s",
+        user.get_username(),
+        _network(request) or "an unknown address",
+    )
+
+
+def recovery_codes_replaced(request, user) -> None:
+    logger.info(
+        "Recovery codes replaced: %s from %s",
+        user.get_username(),
+        _network(request) or "an unknown address",
+    )
+
+
+def second_factor_reset(user, by: str, devices: int) -> None:
+    logger.warning(
+        "Second factor reset: %s by %s (%d devices removed)", user.get_username(), by, devices
     )
 
 

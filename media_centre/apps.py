@@ -9,6 +9,8 @@ class MediaCentreConfig(AppConfig):
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
+        from core.second_factor import policy as second_factor
+
         from . import images
         from .models import (
             Document,
@@ -50,3 +52,11 @@ class MediaCentreConfig(AppConfig):
         )
         images.connect()
         index.connect()
+        # Whoever may make something public is a publisher: a second factor is required of them
+        # (NEWSROOM_SECOND_FACTOR_REQUIRED_FOR=publishers, production's default).
+        second_factor.require_for_permissions(
+            *(
+                f"media_centre.publish_{model._meta.model_name}"
+                for model in (PressRelease, Event, MoU, Study, Person)
+            )
+        )

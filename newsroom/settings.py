@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "media_centre",
     "consent",
+    # Staff's second factor (core.second_factor): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",  # login throttling; last, as its documentation asks
 ]
 
@@ -70,8 +74,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A signed-in account that owes its second factor reaches only the second factor's pages in
+    # the admin, and is a visitor everywhere else (no preview of drafts on a password alone).
+    "core.second_factor.middleware.SecondFactorMiddleware",
     "core.middleware.ReadOnlyDatabaseMiddleware",  # a write a read-only database refuses: 503
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
@@ -328,7 +336,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A sign-in succeeds when it is complete: the password alone does not clear the failures for an
+# account that owes a second factor, whose wrong codes count as failures too (core.second_factor
+# clears them once the code is right, or at the password for an account that owes none).
+AXES_RESET_ON_SUCCESS = False
 # Attempted usernames are cut to 150 characters before axes stores them (its column holds 255).
 AXES_USERNAME_CALLABLE = "core.login_audit.axes_username"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HTTP_RESPONSE_CODE)
@@ -343,9 +354,33 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Staff's second factor (django-otp; core.second_factor): a code from an authenticator app (TOTP)
+# after the password, or one of ten one-time recovery codes. Required for "publishers" (superusers
+# and every account that may make something public), "staff" (every desk account) or "none".
+# Production requires it of publishers by default; development (`make run`) asks nobody unless
+# told to. Whoever has set it up uses it, required or not.
+NEWSROOM_SECOND_FACTOR_REQUIRED_FOR = env.str(
+    "NEWSROOM_SECOND_FACTOR_REQUIRED_FOR", default="none" if DEBUG else "publishers"
+).strip()
+if NEWSROOM_SECOND_FACTOR_REQUIRED_FOR not in {"publishers", "staff", "none"}:
+    raise ImproperlyConfigured(
+        "NEWSROOM_SECOND_FACTOR_REQUIRED_FOR must be publishers, staff or none, not "
+        f"{NEWSROOM_SECOND_FACTOR_REQUIRED_FOR!r}."
+    )
+# Wrong codes: each device waits 1, 2, 4, 8… seconds after 1, 2, 3, 4… wrong codes in a row
+# (django-otp's ThrottlingMixin, whatever the address), and each wrong code is also a failed
+# sign-in for django-axes (username and address: five lock out for AXES_COOLOFF_TIME).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_SYNC = True
+# No secret (keys, recovery codes) in django-otp's own admin pages; the desk does not show them.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # App settings.
 MEDIA_CENTRE_PAGE_SIZE = env.int("MEDIA_CENTRE_PAGE_SIZE", default=12)
 MEDIA_CENTRE_SITE_NAME = env.str("MEDIA_CENTRE_SITE_NAME", default="Newsroom")
+# The name authenticator apps show beside the account's codes.
+OTP_TOTP_ISSUER = env.str("NEWSROOM_SECOND_FACTOR_ISSUER", default=MEDIA_CENTRE_SITE_NAME)
 # The picture link previews show for a page without one of its own: a static file, 1200x630.
 MEDIA_CENTRE_SHARE_IMAGE = env.str("MEDIA_CENTRE_SHARE_IMAGE", default="img/share.png")
 # Downloads: which media types open in the browser, how long a stable address may be cached,

@@ -11,6 +11,8 @@ from media_centre import calendars, sitemaps
 from media_centre import views as media_views
 
 urlpatterns = [
+    # Staff's second factor, in the admin's look, before the admin's catch-all.
+    path("admin/second-factor/", include("core.second_factor.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

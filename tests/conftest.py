@@ -11,7 +11,10 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.second_factor import devices
 from media_centre.models import (
     Document,
     Event,
@@ -244,3 +247,25 @@ def editor(db) -> User:
 @pytest.fixture
 def publisher(db) -> User:
     return make_staff("Publisher")
+
+
+def set_up_second_factor(user):
+    """The account's authenticator app (confirmed) and its ten recovery codes, as set-up makes
+    them; returns (device, codes)."""
+    device = devices.unsaved_authenticator(user, devices.new_secret())
+    device.confirmed = True
+    device.save()
+    return device, devices.new_recovery_codes(user)
+
+
+def force_login_verified(client, user):
+    """`client.force_login` past both factors: force_login gives no second factor, so the
+    session is marked as verified by the account's app (set up here when it has none)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device, _ = set_up_second_factor(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -46,7 +46,9 @@ def test_axes_settings():
     assert django_settings.AXES_FAILURE_LIMIT == 5
     assert django_settings.AXES_COOLOFF_TIME == dt.timedelta(minutes=15)
     assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
-    assert django_settings.AXES_RESET_ON_SUCCESS is True
+    # A sign-in clears the failures once it is complete, password and second factor
+    # (core.second_factor.lockout), not at the password alone.
+    assert django_settings.AXES_RESET_ON_SUCCESS is False
 
 
 def test_five_failures_lock_the_account_even_with_the_right_password(client, editor):
