@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core import page_cache
@@ -9,7 +10,9 @@ class MediaCentreConfig(AppConfig):
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
-        from . import images
+        from core import periodic
+
+        from . import download_counts, images
         from .models import (
             Document,
             DocumentVersion,
@@ -50,3 +53,8 @@ class MediaCentreConfig(AppConfig):
         )
         images.connect()
         index.connect()
+        # Work the worker does on its own (README "Operations: the worker").
+        periodic.every(
+            settings.MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS, download_counts.flush_download_counts
+        )
+        periodic.every(60, images.finish_images)

@@ -244,3 +244,32 @@ def editor(db) -> User:
 @pytest.fixture
 def publisher(db) -> User:
     return make_staff("Publisher")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run as they are queued, so that a test sees their result without a
+    worker; a test about the queue itself uses `task_queue` and runs the worker (`run_worker`)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks wait in the database queue, as in production, until `run_worker()`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker() -> None:
+    """The worker, until the queue is empty (as `manage.py worker --batch`)."""
+    from django.core.management import call_command
+
+    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def downloads_counted(document: Document) -> int:
+    """The document's downloads once the worker has moved the counts to the database."""
+    from media_centre.download_counts import flush_download_counts
+
+    flush_download_counts.call()
+    document.refresh_from_db()
+    return document.download_count
