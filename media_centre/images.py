@@ -29,6 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from core import page_cache
 
 from .models import Organisation, PendingImage, Person, PressRelease, Rendition, Study
+from .uploads import decode_all_pixels
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def prepare_images(instance: models.Model) -> None:
             continue
         try:
             data, image = _read(file)
-            _check_decodes(image)
+            _check_decodes(data)
         except ValidationError as error:
             raise ValidationError({field.name: error.messages}) from None
         name = _receive(field.storage, data, image)
@@ -110,12 +111,9 @@ def _read(file) -> tuple[bytes, Image.Image]:
     return data, _open(data)
 
 
-def _check_decodes(image: Image.Image) -> None:
-    """Refuse an image whose pixels do not decode; a JPEG is decoded at an eighth of its size."""
+def _check_decodes(data: bytes) -> None:
     try:
-        if image.format == "JPEG":
-            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-        image.load()
+        decode_all_pixels(io.BytesIO(data))
     except (OSError, ValueError, SyntaxError):
         raise ValidationError(_("This image is damaged and cannot be processed.")) from None
 

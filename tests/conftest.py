@@ -260,10 +260,21 @@ def task_queue(settings):
 
 
 def run_worker() -> None:
-    """The worker, until the queue is empty (as `manage.py worker --batch`)."""
+    """The worker, until the queue is empty (as `manage.py worker --batch`), in this test's
+    connection: it would otherwise close the connection that holds the test's transaction."""
+    import signal
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    target = "django_tasks_db.management.commands.db_worker.close_old_connections"
+    try:
+        with mock.patch(target):
+            call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 def downloads_counted(document: Document) -> int:

@@ -53,7 +53,6 @@ class Command(db_worker.Command):
                 logger.warning("The database is not migrated yet; waiting for `migrate`.")
                 told = True
             time.sleep(MIGRATION_POLL_SECONDS)
-        connection.close()
 
 
 def _keep_time() -> None:
