@@ -95,8 +95,12 @@ def flush(name: str, keys: Iterable[Hashable], write: Callable[[dict[Hashable, i
     runs at a time (a lock in the cache), so two workers never move the same counts."""
     cache = caches["default"]
     lock = f"counter:{name}:flushing"
-    if not cache.add(lock, secrets.token_hex(8), timeout=FLUSH_LOCK_SECONDS):
-        logger.info("Another flush of the %s counts is under way", name)
+    try:
+        if not cache.add(lock, secrets.token_hex(8), timeout=FLUSH_LOCK_SECONDS):
+            logger.info("Another flush of the %s counts is under way", name)
+            return 0
+    except Exception:  # the counts are in the cache: while it is away, there is nothing to move
+        logger.warning("Could not reach the cache to move the %s counts", name, exc_info=True)
         return 0
     moved = 0
     try:
