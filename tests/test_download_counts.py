@@ -64,7 +64,8 @@ class _WritesRefused:
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA query_only = ON")
-            else:
+            else:  # until the savepoint is rolled back
+                self.savepoint = transaction.savepoint_create()
                 cursor.execute("SET TRANSACTION READ ONLY")
         return self
 
@@ -72,6 +73,8 @@ class _WritesRefused:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA query_only = OFF")
+        else:
+            transaction.savepoint_rollback(self.savepoint)
 
 
 def test_a_download_is_served_when_the_database_refuses_writes(client, document):
