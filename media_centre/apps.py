@@ -23,6 +23,7 @@ class MediaCentreConfig(AppConfig):
             MoU,
             MoUParty,
             Organisation,
+            PendingImage,
             Person,
             Position,
             PressRelease,
@@ -50,6 +51,7 @@ class MediaCentreConfig(AppConfig):
             Document,
             DocumentVersion,
             Rendition,
+            PendingImage,  # the size a page gives an image until its renditions exist
         )
         images.connect()
         index.connect()
