@@ -258,6 +258,7 @@ def finish_images() -> int:
         )
         process_image.enqueue(name)
     _remove_partial_files(older_than=time.time() - JOB_SECONDS)
+    _remove_abandoned_uploads(older_than=now - dt.timedelta(days=1))
     return len(names)
 
 
@@ -353,6 +354,21 @@ def _write(storage: Storage, name: str, data: bytes) -> bool:
             os.unlink(temporary)
         raise
     return True
+
+
+def _remove_abandoned_uploads(older_than: dt.datetime) -> None:
+    """Uploads kept for an image that no pending image names: its save was rolled back."""
+    storage = default_storage
+    with contextlib.suppress(OSError):
+        folders, _files = storage.listdir(UPLOADS)
+        for folder in folders:
+            for file_name in storage.listdir(f"{UPLOADS}/{folder}")[1]:
+                name = f"{UPLOADS}/{folder}/{file_name}"
+                if (
+                    storage.get_modified_time(name) < older_than
+                    and not PendingImage.objects.filter(upload=name).exists()
+                ):
+                    storage.delete(name)
 
 
 def _remove_partial_files(older_than: float) -> None:

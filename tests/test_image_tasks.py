@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -271,3 +271,21 @@ def test_a_killed_worker_leaves_no_file_and_the_image_is_made_on_the_next_try(
 
     assert Rendition.objects.filter(source=name).count() == 12
     assert files_under(settings, "uploads") == []
+
+
+def test_an_upload_whose_save_was_rolled_back_is_removed_a_day_later(settings, task_queue):
+    make_release(hero_image=jpeg(colour="red"), hero_image_alt="Kept")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_release(hero_image=jpeg(colour="green"), hero_image_alt="Rolled back")
+        raise RuntimeError("an inline failed to save")
+    assert len(files_under(settings, "uploads")) == 2
+    kept = PendingImage.objects.get().upload
+
+    images.finish_images.call()
+    assert len(files_under(settings, "uploads")) == 2  # not before a day has passed
+
+    day_ago = time.time() - 25 * 60 * 60
+    for path in (Path(settings.MEDIA_ROOT) / "uploads").rglob("*"):
+        os.utime(path, (day_ago, day_ago))
+    images.finish_images.call()
+    assert files_under(settings, "uploads") == [kept]
