@@ -62,8 +62,9 @@ run: seed
 	@echo "Newsroom is starting on http://127.0.0.1:$(PORT)/"
 	@echo "To work in the admin (http://127.0.0.1:$(PORT)/admin/), create an account first:"
 	@echo "    $(MANAGE) create_staff YOUR-NAME --role editor      (or --role publisher)"
+	@echo "The worker (image renditions, download counts) runs beside it; Ctrl-C stops both."
 	@echo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) bin/run
 
 # The whole suite, and what keeps the code as README "Layout" says: ruff's lint and format, the
 # import contracts (core below the apps, the apps independent), no import cycle between apps,

@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
+        from . import periodic  # it reads the task queue's table, so not before the registry
         from .second_factor import lockout  # uses django-otp's and axes' models
 
         page_cache.connect()
+        periodic.every(6 * 60 * 60, periodic.prune_finished_tasks)
         login_audit.connect()
         lockout.connect()

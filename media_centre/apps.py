@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core import page_cache
@@ -9,9 +10,10 @@ class MediaCentreConfig(AppConfig):
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
+        from core import periodic
         from core.second_factor import policy as second_factor
 
-        from . import images
+        from . import download_counts, images
         from .models import (
             Document,
             DocumentVersion,
@@ -22,6 +24,7 @@ class MediaCentreConfig(AppConfig):
             MoU,
             MoUParty,
             Organisation,
+            PendingImage,
             Person,
             Position,
             PressRelease,
@@ -49,6 +52,7 @@ class MediaCentreConfig(AppConfig):
             Document,
             DocumentVersion,
             Rendition,
+            PendingImage,  # the size a page gives an image until its renditions exist
         )
         images.connect()
         index.connect()
@@ -60,3 +64,8 @@ class MediaCentreConfig(AppConfig):
                 for model in (PressRelease, Event, MoU, Study, Person)
             )
         )
+        # Work the worker does on its own (README "Operations: the worker").
+        periodic.every(
+            settings.MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS, download_counts.flush_download_counts
+        )
+        periodic.every(60, images.finish_images)

@@ -117,6 +117,9 @@ def validate_image_upload(file: File) -> None:
                 image_format, (width, height) = image.format, image.size
                 if image_format in IMAGE_FORMATS and width * height <= limit:
                     image.verify()
+            if image_format in IMAGE_FORMATS and width * height <= limit:
+                file.seek(0)
+                decode_all_pixels(file)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             _(
@@ -158,6 +161,17 @@ def validate_image_upload(file: File) -> None:
                 "limit": _megapixels(limit),
             },
         )
+
+
+def decode_all_pixels(file: File) -> None:
+    """Decode every pixel (a JPEG at an eighth of its size, which still reads all its data), so
+    that a truncated or corrupt image is refused here and not when the worker processes it."""
+    from PIL import Image
+
+    with Image.open(file) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+        image.load()
 
 
 def _already_stored(file: File) -> bool:

@@ -1,6 +1,7 @@
 """Settings for Newsroom, read from the environment through django-environ."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import environ
@@ -13,7 +14,11 @@ from core import languages
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# Development's local settings (`make run` writes its secret there). NEWSROOM_ENV_FILE names
+# another file, or none when empty (the settings tests, which must not see a developer's).
+_env_file = os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
@@ -47,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "django_tasks_db",  # the task queue's table, and the worker (`manage.py worker`)
     "media_centre",
     "consent",
     # Staff's second factor (core.second_factor): authenticator apps and recovery codes.
@@ -231,6 +237,17 @@ NEWSROOM_CDN_MAX_AGE = env.int("NEWSROOM_CDN_MAX_AGE", default=30)
 # and the static manifest are fingerprinted as well.
 NEWSROOM_BUILD = env.str("NEWSROOM_BUILD", default="")
 
+# Background work (Django's tasks framework): queued in our own database (django-tasks-db) and
+# run by `manage.py worker` (README "Operations: the worker"); `make run` starts one.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# How long the queue keeps the record of a finished task (for the admin's "Task results").
+NEWSROOM_TASK_RETENTION_DAYS = env.int("NEWSROOM_TASK_RETENTION_DAYS", default=7)
+
 LOGIN_URL = "admin:login"
 # Where a sign-in goes when `next` is missing or points off the site (not /accounts/profile/).
 LOGIN_REDIRECT_URL = "admin:index"
@@ -390,6 +407,8 @@ MEDIA_CENTRE_INLINE_TYPES = env.list("MEDIA_CENTRE_INLINE_TYPES", default=["appl
 MEDIA_CENTRE_DOWNLOAD_MAX_AGE = env.int("MEDIA_CENTRE_DOWNLOAD_MAX_AGE", default=300)
 MEDIA_CENTRE_SENDFILE = env.str("MEDIA_CENTRE_SENDFILE", default="")
 MEDIA_CENTRE_SENDFILE_ROOT = env.str("MEDIA_CENTRE_SENDFILE_ROOT", default="/protected-media/")
+# Downloads are counted in the shared cache and added to the database this often (seconds).
+MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS = env.int("MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS", default=60)
 # Cookie consent: the cookie's name, how long a choice lasts, how long proof is kept, and how
 # our categories map to Google Consent Mode v2 signals (denied until the category is accepted).
 CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="newsroom_consent")

@@ -269,3 +269,43 @@ def force_login_verified(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run as they are queued, so that a test sees their result without a
+    worker; a test about the queue itself uses `task_queue` and runs the worker (`run_worker`)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks wait in the database queue, as in production, until `run_worker()`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker() -> None:
+    """The worker, until the queue is empty (as `manage.py worker --batch`), in this test's
+    connection: it would otherwise close the connection that holds the test's transaction."""
+    import signal
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    target = "django_tasks_db.management.commands.db_worker.close_old_connections"
+    try:
+        with mock.patch(target):
+            call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def downloads_counted(document: Document) -> int:
+    """The document's downloads once the worker has moved the counts to the database."""
+    from media_centre.download_counts import flush_download_counts
+
+    flush_download_counts.call()
+    document.refresh_from_db()
+    return document.download_count

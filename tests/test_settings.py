@@ -15,11 +15,12 @@ def start(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
-        cwd="/",  # away from the repository's .env
+        cwd="/",
         env={
             **clean,
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "NEWSROOM_ENV_FILE": "",  # not the developer's .env that `make run` wrote
             **env,
         },
         capture_output=True,

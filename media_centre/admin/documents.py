@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .. import download_counts
 from ..models import AccessibilityRequest, Document, DocumentVersion
 from ..models.documents import MEDIA_TYPE_LABELS
 
@@ -26,7 +27,7 @@ FILE_FACTS = [
     "size_in_words",
     "page_count",
     "sha256",
-    "download_count",
+    "downloads",
     "file_updated_at",
     "file_name",
     "public_address",
@@ -171,7 +172,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "kind",
         "file_size",
         "page_count",
-        "download_count",
+        "downloads",
         "is_accessible",
         "file_updated_at",
     ]
@@ -261,6 +262,11 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description=_("media type"))
     def kind_and_media_type(self, obj: Document) -> str:
         return f"{obj.kind_label} ({obj.media_type})"
+
+    @admin.display(description=_("downloads"), ordering="download_count")
+    def downloads(self, obj: Document) -> int:
+        # Those the worker has not yet moved from the shared cache to the database count too.
+        return obj.download_count + download_counts.pending([obj.pk]).get(obj.pk, 0)
 
     @admin.display(description=_("size"))
     def size_in_words(self, obj: Document) -> str:

@@ -2,7 +2,7 @@
 
 from .documents import AccessibilityRequest, Document, DocumentVersion
 from .events import Event, EventSession, EventSpeaker
-from .images import Rendition
+from .images import PendingImage, Rendition
 from .mous import DatePrecision, MoU, MoUParty
 from .people import Organisation, Person, Position, Topic
 from .publishing import Publishable, State, Status
@@ -13,6 +13,7 @@ from .studies import Study
 __all__ = [
     "AccessibilityRequest",
     "DocumentVersion",
+    "PendingImage",
     "Rendition",
     "DatePrecision",
     "Document",

@@ -33,3 +33,28 @@ class Rendition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("image", kwargs={"name": self.file.name})
+
+
+class PendingImage(models.Model):
+    """An uploaded image whose original and renditions the worker has yet to make.
+
+    The upload is kept privately as it came until then; pages show the original at its final
+    address, with these dimensions, until the renditions exist."""
+
+    name = models.CharField(_("original image"), max_length=255, unique=True)
+    upload = models.CharField(_("upload as received"), max_length=255, blank=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the worker should have finished by: past it, the job is taken as lost and queued again.
+    retry_at = models.DateTimeField(_("try again at"), db_index=True)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("image being processed")
+        verbose_name_plural = _("images being processed")
+
+    def __str__(self) -> str:
+        return self.name

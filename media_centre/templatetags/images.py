@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Rendition
+from ..models import PendingImage, Rendition
 
 register = template.Library()
 
@@ -38,14 +38,8 @@ def picture(
     ):
         by_format.setdefault(rendition.format, []).append(rendition)
     fallback = next((by_format[f] for f in ("jpeg", "png") if f in by_format), None)
-    if fallback is None:  # made before renditions existed: the original alone
-        return format_html(
-            '<picture><img src="{}" alt="{}" loading="{}" decoding="async"{}></picture>',
-            image_url(image.name),
-            alt,
-            loading,
-            extra,
-        )
+    if fallback is None:
+        return _original(image.name, alt, loading, extra)
     fallback.sort(key=lambda r: r.width)
     largest = fallback[-1]
     plain = next((r for r in reversed(fallback) if r.width <= PLAIN_SRC_WIDTH), fallback[0])
@@ -67,6 +61,21 @@ def picture(
         sizes,
         largest.width,
         largest.height,
+        alt,
+        loading,
+        extra,
+    )
+
+
+def _original(name: str, alt: str, loading: str, extra: SafeString) -> SafeString:
+    """The original alone: while the worker makes its renditions (at the size it will have, so
+    that nothing moves when they arrive), or for an image uploaded before renditions existed."""
+    size = PendingImage.objects.filter(name=name).values_list("width", "height").first()
+    dimensions = format_html(' width="{}" height="{}"', *size) if size else ""
+    return format_html(
+        '<picture><img src="{}"{} alt="{}" loading="{}" decoding="async"{}></picture>',
+        image_url(name),
+        dimensions,
         alt,
         loading,
         extra,

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import F
 from django.http import (
     FileResponse,
     Http404,
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import throttle
 from core.middleware import language_neutral
 
-from .. import images
+from .. import download_counts, images
 from ..downloads import StoredFile, serve
 from ..forms import AccessibleVersionForm
 from ..models import Document, Rendition
@@ -45,10 +44,8 @@ def _visible_document(request: HttpRequest, pk: int) -> tuple[Document, bool]:
 
 
 def _count_download(document: Document) -> Callable[[], None]:
-    def count() -> None:
-        Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
-
-    return count
+    # Counted in the shared cache, not the database: serving a file writes nothing.
+    return lambda: download_counts.count(document.pk)
 
 
 @language_neutral

@@ -1,0 +1,205 @@
+"""Downloads are counted in the shared cache, never written by the request, and moved to the
+database by a periodic task without losing or doubling a count."""
+
+import multiprocessing
+import socket
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.tasks import TaskResultStatus
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from core import counters, periodic
+from media_centre import download_counts
+from media_centre.models import Document
+
+from .conftest import (
+    MINIMAL_PDF,
+    downloads_counted,
+    make_document,
+    make_release,
+    run_worker,
+)
+
+pytestmark = pytest.mark.django_db
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@pytest.fixture
+def document() -> Document:
+    document = make_document(title="Annual report 2025", content=MINIMAL_PDF)
+    make_release(pdf=document)
+    return document
+
+
+def download(client, document: Document):
+    response = client.get(document.get_absolute_url())
+    return response, b"".join(response.streaming_content)
+
+
+def test_a_download_writes_nothing_to_the_database(client, document):
+    with CaptureQueriesContext(connection) as queries:
+        response, body = download(client, document)
+
+    assert response.status_code == 200 and body == MINIMAL_PDF
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+    assert download_counts.pending([document.pk]) == {document.pk: 1}
+    assert Document.objects.get(pk=document.pk).download_count == 0
+    assert downloads_counted(document) == 1
+    assert download_counts.pending([document.pk]) == {}  # moved, not counted twice
+
+
+class _WritesRefused:
+    """The database refuses every write, as a full disk or a read-only replica does."""
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = ON")
+            else:  # until the savepoint is rolled back
+                self.savepoint = transaction.savepoint_create()
+                cursor.execute("SET TRANSACTION READ ONLY")
+        return self
+
+    def __exit__(self, *exc):
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA query_only = OFF")
+        else:
+            transaction.savepoint_rollback(self.savepoint)
+
+
+def test_a_download_is_served_when_the_database_refuses_writes(client, document):
+    with _WritesRefused():
+        with pytest.raises(DatabaseError), transaction.atomic():  # the fault is real
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE media_centre_document SET download_count = 1")
+        response, body = download(client, document)
+        version = client.get(document.versions.get().get_absolute_url())
+
+    assert response.status_code == 200 and body == MINIMAL_PDF
+    assert version.status_code == 200
+    assert downloads_counted(document) == 2  # and counted, once the database takes writes
+
+
+def test_a_download_is_served_when_the_cache_server_is_down(client, document, caplog):
+    with socket.socket() as probe:  # a port nothing listens on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    stopped = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+
+    with override_settings(CACHES=stopped):
+        response, body = download(client, document)
+        moved = download_counts.flush_download_counts.call()
+
+    assert response.status_code == 200 and body == MINIMAL_PDF
+    assert "Could not count downloads" in caplog.text
+    assert moved == 0  # nothing it can reach to move, and no error
+
+
+def test_counts_arriving_during_a_flush_stay_for_the_next(client, document):
+    download(client, document)
+    download(client, document)
+
+    def write_while_visitors_download(counts):
+        download(client, document)  # after the flush read 2, before it lowers the counter
+        download_counts._write(counts)
+
+    moved = counters.flush("downloads", [document.pk], write_while_visitors_download)
+
+    assert moved == 2
+    assert Document.objects.get(pk=document.pk).download_count == 2
+    assert download_counts.pending([document.pk]) == {document.pk: 1}
+    assert downloads_counted(document) == 3
+
+
+def test_a_failed_flush_loses_no_count(client, document):
+    download(client, document)
+
+    def refuse(counts):
+        raise DatabaseError("database or disk is full")
+
+    with pytest.raises(DatabaseError):
+        counters.flush("downloads", [document.pk], refuse)
+
+    assert download_counts.pending([document.pk]) == {document.pk: 1}
+    assert downloads_counted(document) == 1
+
+
+def test_two_flushes_at_once_move_each_count_once(client, document):
+    download(client, document)
+
+    def write_and_flush_again(counts):
+        assert download_counts.flush_download_counts.call() == 0  # a second worker: skips
+        download_counts._write(counts)
+
+    assert counters.flush("downloads", [document.pk], write_and_flush_again) == 1
+    assert downloads_counted(document) == 1
+
+
+def _count_in_another_process(location: str, times: int) -> None:
+    caches["default"]._cache = None  # nothing inherited from the parent's connections
+    for _ in range(times):
+        counters.add("downloads", 7)
+
+
+def test_the_file_cache_counts_exactly_across_processes(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    processes, each = 4, 250
+    context = multiprocessing.get_context("fork")
+    workers = [
+        context.Process(target=_count_in_another_process, args=(str(tmp_path), each))
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert [w.exitcode for w in workers] == [0] * processes
+    assert counters.pending("downloads", [7]) == {7: processes * each}
+
+
+def test_the_worker_moves_the_counts_on_its_schedule(client, document, task_queue):
+    download(client, document)
+    clock = periodic.Clock()
+
+    enqueued = clock.tick(0)
+    assert "media_centre.download_counts.flush_download_counts" in enqueued
+    assert clock.tick(1) == []  # not due again yet
+    run_worker()
+
+    flushes = DBTaskResult.objects.filter(task_path__endswith="flush_download_counts")
+    assert [f.status for f in flushes] == [TaskResultStatus.SUCCESSFUL]
+    assert Document.objects.get(pk=document.pk).download_count == 1
+
+
+def test_the_desk_shows_downloads_not_yet_moved_to_the_database(client, admin_client, document):
+    download(client, document)
+    download(client, document)
+    Document.objects.filter(pk=document.pk).update(download_count=40)
+
+    listing = admin_client.get(reverse("admin:media_centre_document_changelist"))
+    detail = admin_client.get(reverse("admin:media_centre_document_change", args=[document.pk]))
+
+    assert '<td class="field-downloads">42</td>' in listing.content.decode()
+    row = BeautifulSoup(detail.content, "html.parser").select_one(".field-downloads .readonly")
+    assert row.get_text(strip=True) == "42"
