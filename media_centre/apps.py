@@ -13,7 +13,7 @@ class MediaCentreConfig(AppConfig):
         from core import periodic
         from core.second_factor import policy as second_factor
 
-        from . import download_counts, images
+        from . import download_counts, images, revisions
         from .models import (
             Document,
             DocumentVersion,
@@ -55,6 +55,7 @@ class MediaCentreConfig(AppConfig):
             PendingImage,  # the size a page gives an image until its renditions exist
         )
         images.connect()
+        revisions.register()
         index.connect()
         # Whoever may make something public is a publisher: a second factor is required of them
         # (NEWSROOM_SECOND_FACTOR_REQUIRED_FOR=publishers, production's default).

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "reversion",  # revisions of everything saved in the desk (core/revisions)
     "django_tasks_db",  # the task queue's table, and the worker (`manage.py worker`)
     "media_centre",
     "consent",

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as delete_selected_action
@@ -18,8 +19,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.revisions.admin import RevisionAdmin, RevisionNoteForm, with_note
+
 from .. import download_counts
-from ..models import AccessibilityRequest, Document, DocumentVersion
+from ..models import AccessibilityRequest, Document, DocumentVersion, State
 from ..models.documents import MEDIA_TYPE_LABELS
 
 FILE_FACTS = [
@@ -59,7 +62,7 @@ def _sha256(file: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(RevisionNoteForm):
     version_note = forms.CharField(
         label=_("What changed"),
         required=False,
@@ -164,8 +167,9 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RevisionAdmin, admin.ModelAdmin):
     form = DocumentForm
+    restore_keeps = ("file",)  # a file comes back by uploading it again, as a new version
     list_display = [
         "title",
         "language",
@@ -185,16 +189,37 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["file", "title", "language", "is_accessible"]})]
-        return [
-            (None, {"fields": ["file", "version_note", "title", "language", "is_accessible"]}),
-            (_("About the file"), {"fields": FILE_FACTS}),
-        ]
+            return with_note([(None, {"fields": ["file", "title", "language", "is_accessible"]})])
+        return with_note(
+            [
+                (None, {"fields": ["file", "version_note", "title", "language", "is_accessible"]}),
+                (_("About the file"), {"fields": FILE_FACTS}),
+            ]
+        )
 
     def save_model(self, request, obj, form, change):
         # The model records the note on the version it makes for a new file.
         obj.version_note = form.cleaned_data.get("version_note", "")
         super().save_model(request, obj, form, change)
+        if reversion.is_active() and not reversion.get_comment() and obj.version_note:
+            reversion.set_comment(obj.version_note)
+
+    def _public_usages(self, obj: Document) -> list:
+        return [
+            usage for usage in obj.usages() if usage.state in (State.PUBLISHED, State.SCHEDULED)
+        ]
+
+    def live_object(self, obj: Document):
+        return obj if self._public_usages(obj) else None
+
+    def restore_changes_public(self, obj: Document) -> bool:
+        return bool(self._public_usages(obj))
+
+    def may_restore_public(self, request, obj: Document) -> bool:
+        return all(
+            request.user.has_perm(f"{usage._meta.app_label}.publish_{usage._meta.model_name}")
+            for usage in self._public_usages(obj)
+        )
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.revisions.admin import RevisionAdmin, RevisionNoteForm
+
 from ..models import Publishable, State, Status
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
@@ -61,7 +63,7 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableForm(forms.ModelForm):
+class PublishableForm(RevisionNoteForm):
     # "Leave empty to publish now" is the model's own clean(), which fills the time before its
     # constraints are checked.
 
@@ -97,8 +99,10 @@ IMAGE_UPLOADS = {
 }
 
 
-class PublishableAdmin(TranslationAdmin):
+class PublishableAdmin(RevisionAdmin, TranslationAdmin):
     """Publishing needs the model's `publish_<model>` permission, on every path."""
+
+    restore_keeps = PUBLISHING_FIELDS
 
     formfield_overrides = IMAGE_UPLOADS
 
@@ -117,6 +121,17 @@ class PublishableAdmin(TranslationAdmin):
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or obj.status == Status.DRAFT or self.has_publish_permission(request)
+
+    def live_object(self, obj: Publishable):
+        # Until published items keep a draft of their own, what is stored is what is public.
+        return obj if obj.state == State.PUBLISHED else None
+
+    def restore_changes_public(self, obj: Publishable) -> bool:
+        # A scheduled item becomes public without another look, so it counts as public.
+        return obj.state in (State.PUBLISHED, State.SCHEDULED)
+
+    def may_restore_public(self, request, obj: Publishable) -> bool:
+        return self.has_publish_permission(request)
 
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)

@@ -1,0 +1,61 @@
+"""Restore an earlier revision as the item's current content, one function for every caller."""
+
+from collections.abc import Iterable
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from .snapshots import Snapshot, follows
+
+
+class RestoreError(Exception):
+    """The revision cannot be restored as it is (said in plain words)."""
+
+
+def restore(
+    obj: models.Model, snapshot: Snapshot, *, keep: Iterable[str], user, comment: str
+) -> None:
+    """Put the content `snapshot` holds back into `obj` and its inline rows, as a new revision.
+
+    The fields named in `keep` (the publishing state, a stored file) stay as they are now, so a
+    restore changes content, never whether or when the item is public.
+    """
+    keep = set(keep)
+    item = snapshot.item
+    try:
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(comment)
+            for model_field in obj._meta.concrete_fields:
+                if (
+                    model_field.editable
+                    and not model_field.primary_key
+                    and model_field.name not in keep
+                ):
+                    if model_field.attname in item.values:
+                        setattr(obj, model_field.attname, item.values[model_field.attname])
+            _check(obj, exclude=keep)
+            obj.save()
+            for model_field in obj._meta.many_to_many:
+                if model_field.name in item.values and model_field.name not in keep:
+                    related = model_field.related_model._base_manager
+                    getattr(obj, model_field.name).set(
+                        related.filter(pk__in=item.values[model_field.name])
+                    )
+            for name, _model, _key in follows(type(obj)):
+                rows = snapshot.children.get(name, {})
+                getattr(obj, name).exclude(pk__in=list(rows)).delete()
+                for row in rows.values():
+                    _check(row.instance)
+                    row.instance.save()
+            reversion.add_to_revision(obj)
+    except ValidationError as error:
+        raise RestoreError(" ".join(error.messages)) from error
+    except (IntegrityError, models.ProtectedError) as error:
+        raise RestoreError(str(error)) from error
+
+
+def _check(instance: models.Model, exclude: Iterable[str] = ()) -> None:
+    # What the form would check: related things still exist, addresses stay unique.
+    instance.full_clean(exclude=list(exclude), validate_constraints=True)
