@@ -228,7 +228,9 @@ class RevisionAdmin:
         """The changes from one revision to another, or to what is public now."""
         obj = self._object_or_404(request, object_id, self.has_view_or_change_permission)
         if not request.GET.get("from") or not request.GET.get("to"):
-            self.message_user(request, gettext("Choose two revisions to compare."), messages.WARNING)
+            self.message_user(
+                request, gettext("Choose two revisions to compare."), messages.WARNING
+            )
             return HttpResponseRedirect(self._url("history", obj.pk))
         first = self._version(obj, request.GET.get("from"))
         other = request.GET.get("to", "")
