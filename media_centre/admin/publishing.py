@@ -168,8 +168,11 @@ class PublishableAdmin(TranslationAdmin):
 
     @admin.display(description=_("state"))
     def state_and_preview(self, obj: Publishable) -> str:
-        if obj.pk is None:
+        # The form's instance carries what a failed save posted: read the item as stored.
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        if stored is None:
             return _("Not saved yet: editors’ new items are always drafts.")
+        obj = stored
         badge = self.state_badge(obj)
         try:
             url = obj.get_absolute_url()
