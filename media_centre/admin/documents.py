@@ -18,6 +18,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.edit_conflicts import EditConflictAdmin
+
 from .. import download_counts
 from ..models import AccessibilityRequest, Document, DocumentVersion
 from ..models.documents import MEDIA_TYPE_LABELS
@@ -164,7 +166,7 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(EditConflictAdmin, admin.ModelAdmin):
     form = DocumentForm
     list_display = [
         "title",

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.edit_conflicts import EditConflictAdmin
+
 from ..models import Publishable, State, Status
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
@@ -97,8 +99,9 @@ IMAGE_UPLOADS = {
 }
 
 
-class PublishableAdmin(TranslationAdmin):
-    """Publishing needs the model's `publish_<model>` permission, on every path."""
+class PublishableAdmin(EditConflictAdmin, TranslationAdmin):
+    """Publishing needs the model's `publish_<model>` permission, on every path; a save over
+    someone else's newer one is refused (core.edit_conflicts)."""
 
     formfield_overrides = IMAGE_UPLOADS
 
