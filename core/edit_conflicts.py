@@ -231,7 +231,9 @@ class EditGuard:
         values = {f.name: _plain(f, stored) for f in self._own_fields()}
         inlines, labels = {}, {}
         for prefix, inline, fields, fk in self._inlines():
-            rows = list(inline.model._default_manager.filter(**{fk.name: stored}).order_by("pk"))
+            rows = inline.model._default_manager.filter(**{fk.name: stored})
+            # In the order the form lists them, so that "Quote 2" is the second on the page.
+            rows = list(rows.order_by(*inline.model._meta.ordering, "pk"))
             inlines[prefix] = {str(r.pk): {f.name: _plain(f, r) for f in fields} for r in rows}
             labels[prefix] = {str(r.pk): _row_labels(n, r, fields) for n, r in enumerate(rows)}
         return {"values": values, "inlines": inlines, "labels": labels}
