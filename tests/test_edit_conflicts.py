@@ -10,6 +10,7 @@ from django.utils import timezone
 from media_centre.models import Document, Event, MoU, Person, PressRelease, Quote, Status, Study
 
 from .conftest import (
+    all_at_once,
     make_document,
     make_event,
     make_mou,
@@ -344,3 +345,24 @@ def test_the_form_warns_before_leaving_with_unsaved_changes(client, editor):
     page = client.get(url(PressRelease, "change", release.pk)).content.decode()
 
     assert "js/unsaved-changes.js" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_editors_saving_the_same_version_at_once_exactly_one_is_saved():
+    release = make_release(status=Status.DRAFT)
+    editors = [make_staff("Editor") for _ in range(4)]
+    opened = Client()
+    opened.force_login(editors[0])
+    data = change(opened, release)
+    answers: list[int] = []
+
+    def edit(client, n: int) -> list[str]:
+        client.force_login(editors[n])
+        answers.append(save(client, release, {**data, "summary_en": f"Editor {n}"}).status_code)
+        return []
+
+    assert not all_at_once(len(editors), edit)
+
+    assert sorted(answers) == [200, 200, 200, 302]
+    release.refresh_from_db()
+    assert release.summary.startswith("Editor ")
