@@ -147,10 +147,8 @@ def _readable(model_field: models.Field, value) -> str:
     return " ".join(html.unescape(strip_tags(str(value))).split())
 
 
-def _word_start(text: str, at: int) -> int:
-    while at > 0 and text[at - 1].isascii() and text[at - 1].isalnum():
-        at -= 1
-    return at
+def _in_word(character: str) -> bool:
+    return character.isascii() and character.isalnum()
 
 
 def _marked(before: str, after: str) -> tuple[SafeString, SafeString]:
@@ -158,13 +156,18 @@ def _marked(before: str, after: str) -> tuple[SafeString, SafeString]:
     start = 0
     while start < min(len(before), len(after)) and before[start] == after[start]:
         start += 1
-    start = _word_start(before, start)
+    # A change inside a word marks the whole word: "Sh<del>anghai</del>" reads badly.
+    if any(_in_word(text[start]) for text in (before, after) if start < len(text)):
+        while start > 0 and _in_word(before[start - 1]):
+            start -= 1
     end = 0
     longest = min(len(before), len(after)) - start
     while end < longest and before[-1 - end] == after[-1 - end]:
         end += 1
-    while end > 0 and before[-end].isascii() and before[-end].isalnum():
-        end -= 1  # whole words: "Sh<del>anghai</del>" reads badly
+    if end and _in_word(before[-end]):
+        if any(_in_word(t[-end - 1]) for t in (before, after) if len(t) - end - 1 >= start):
+            while end > 0 and _in_word(before[-end]):
+                end -= 1
 
     def mark(text: str, tag: str) -> SafeString:
         if not text:
@@ -209,9 +212,9 @@ class EditGuard:
     def _inlines(self):
         """(prefix, what one row is called, its model fields, the key to this item)."""
         for inline in self.model_admin.get_inline_instances(self.request, self.obj):
-            formset = inline.get_formset(self.request, self.obj)
             if not inline.has_change_permission(self.request, self.obj):
                 continue
+            formset = inline.get_formset(self.request, self.obj)
             skip = {formset.fk.name, inline.model._meta.pk.name}
             by_name = {f.name: f for f in inline.model._meta.get_fields() if f.concrete}
             fields = [
@@ -232,6 +235,8 @@ class EditGuard:
         inlines, labels = {}, {}
         for prefix, inline, fields, fk in self._inlines():
             rows = inline.model._default_manager.filter(**{fk.name: stored})
+            if related := [f.name for f in fields if f.many_to_one]:
+                rows = rows.select_related(*related)
             # In the order the form lists them, so that "Quote 2" is the second on the page.
             rows = list(rows.order_by(*inline.model._meta.ordering, "pk"))
             inlines[prefix] = {str(r.pk): {f.name: _plain(f, r) for f in fields} for r in rows}
@@ -244,9 +249,8 @@ class EditGuard:
 
     def token(self) -> str:
         """The hidden input's value for a form opened now."""
-        snapshot = self.snapshot()
-        at = timezone.now().isoformat()
-        payload = {"item": self._label, "at": at, "snapshot": snapshot}
+        at = timezone.now().isoformat()  # before reading: a save meanwhile is listed as such
+        payload = {"item": self._label, "at": at, "snapshot": self.snapshot()}
         return signing.dumps(payload, salt=SALT, compress=True)
 
     def _read(self, token: str) -> dict | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from media_centre.models import Document, Event, MoU, Person, PressRelease, Quote, Status, Study
 
+from .browser.test_csp import desk_groups  # noqa: F401 (a fixture)
 from .conftest import (
     all_at_once,
     make_document,
@@ -348,6 +349,7 @@ def test_the_form_warns_before_leaving_with_unsaved_changes(client, editor):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("desk_groups")  # a transactional test's flush empties them
 def test_of_editors_saving_the_same_version_at_once_exactly_one_is_saved():
     release = make_release(status=Status.DRAFT)
     editors = [make_staff("Editor") for _ in range(4)]
@@ -366,3 +368,26 @@ def test_of_editors_saving_the_same_version_at_once_exactly_one_is_saved():
     assert sorted(answers) == [200, 200, 200, 302]
     release.refresh_from_db()
     assert release.summary.startswith("Editor ")
+
+
+MARKED = [
+    ("in Shanghai", "in Shanghai (updated)", "in Shanghai", "in Shanghai<ins> (updated)</ins>"),
+    ("Held in Shanghai.", "Held in Shenzhen.", "<del>Shanghai</del>.", "<ins>Shenzhen</ins>."),
+    ("年會在上海舉行", "年會在深圳舉行", "在<del>上海</del>舉行", "在<ins>深圳</ins>舉行"),
+    (
+        "word " * 40 + "old.",
+        "word " * 40 + "new.",
+        "word <del>old</del>.",
+        "word <ins>new</ins>.",
+    ),
+]
+
+
+@pytest.mark.parametrize("before, after, shown", [(b, a, (s1, s2)) for b, a, s1, s2 in MARKED])
+def test_the_message_marks_the_words_that_changed(before, after, shown):
+    from core.edit_conflicts import _marked
+
+    marked = _marked(before, after)
+
+    for text, expected in zip(marked, shown, strict=True):
+        assert expected in text
