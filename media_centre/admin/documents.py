@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm, with_note
 
 from .. import download_counts
@@ -167,7 +168,7 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(RevisionAdmin, admin.ModelAdmin):
+class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
     form = DocumentForm
     restore_keeps = ("file",)  # a file comes back by uploading it again, as a new version
     list_display = [

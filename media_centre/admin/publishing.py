@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
 
 from ..models import Publishable, State, Status
@@ -99,8 +100,10 @@ IMAGE_UPLOADS = {
 }
 
 
-class PublishableAdmin(RevisionAdmin, TranslationAdmin):
-    """Publishing needs the model's `publish_<model>` permission, on every path."""
+class PublishableAdmin(EditConflictAdmin, RevisionAdmin, TranslationAdmin):
+    """Publishing needs the model's `publish_<model>` permission, on every path; every save
+    is a revision (core.revisions); a save over someone else's newer one is refused
+    (core.edit_conflicts)."""
 
     restore_keeps = PUBLISHING_FIELDS
 
@@ -183,8 +186,11 @@ class PublishableAdmin(RevisionAdmin, TranslationAdmin):
 
     @admin.display(description=_("state"))
     def state_and_preview(self, obj: Publishable) -> str:
-        if obj.pk is None:
+        # The form's instance carries what a failed save posted: read the item as stored.
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        if stored is None:
             return _("Not saved yet: editors’ new items are always drafts.")
+        obj = stored
         badge = self.state_badge(obj)
         try:
             url = obj.get_absolute_url()
