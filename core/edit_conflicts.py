@@ -173,8 +173,12 @@ def _marked(before: str, after: str) -> tuple[SafeString, SafeString]:
         if not text:
             return format_html("<em>{}</em>", gettext("(empty)"))
         middle = text[start : len(text) - end]
-        lead = ("…" if start > CONTEXT else "") + text[max(0, start - CONTEXT) : start]
-        tail = text[len(text) - end :][:CONTEXT] + ("…" if end > CONTEXT else "")
+        lead = text[max(0, start - CONTEXT) : start]
+        if start > CONTEXT:  # cut at a space, not inside a word
+            lead = "…" + (lead.split(" ", 1)[1] if " " in lead[:20] else lead)
+        tail = text[len(text) - end :][:CONTEXT]
+        if end > CONTEXT:
+            tail = (tail.rsplit(" ", 1)[0] if " " in tail[-20:] else tail) + "…"
         if len(middle) > LONGEST_CHANGE:
             middle = middle[:LONGEST_CHANGE] + "…"
         if not middle:
