@@ -32,11 +32,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if not DatabaseWrapper.read_only_logged:
             DatabaseWrapper.read_only_logged = True
             logger.error("The database's disk is read-only: serving reads, refusing writes")
+        # Django's own set-up of a connection, without the init commands (setting WAL needs a
+        # disk that can be written to).
         params = {**conn_params, "database": f"file:{quote(name)}?mode=ro&immutable=1"}
-        connection = base.Database.connect(**params)
-        base.register_functions(connection)
-        connection.execute("PRAGMA foreign_keys = ON")
-        return connection
+        init_commands, self.init_commands = self.init_commands, []
+        try:
+            return super().get_new_connection(params)
+        finally:
+            self.init_commands = init_commands
 
 
 def _on_read_only_disk(name: str) -> bool:
