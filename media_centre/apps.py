@@ -13,7 +13,7 @@ class MediaCentreConfig(AppConfig):
         from core import periodic
         from core.second_factor import policy as second_factor
 
-        from . import download_counts, images, revisions
+        from . import download_counts, images, revisions, scheduled_changes
         from .models import (
             Document,
             DocumentVersion,
@@ -70,3 +70,4 @@ class MediaCentreConfig(AppConfig):
             settings.MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS, download_counts.flush_download_counts
         )
         periodic.every(60, images.finish_images)
+        periodic.every(60, scheduled_changes.publish_due_changes)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "reversion",  # revisions of everything saved in the desk (core/revisions)
+    "core.drafts",  # the unpublished next version of live items (core/drafts)
     "django_tasks_db",  # the task queue's table, and the worker (`manage.py worker`)
     "media_centre",
     "consent",

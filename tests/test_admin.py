@@ -316,8 +316,12 @@ def test_editor_can_edit_a_published_release_but_not_its_publication(client, edi
 
     assert client.post(url(PressRelease, "change", release.pk), data).status_code == 302
 
+    # The change waits as the item's draft (core.drafts) for a publisher to publish it.
     release.refresh_from_db()
-    assert release.summary == "A better summary."
+    assert release.summary != "A better summary."
+    assert form_data(client.get(url(PressRelease, "change", release.pk)))["summary_en"] == (
+        "A better summary."
+    )
     assert (release.status, release.publish_at, release.withdrawn_reason) == (
         Status.PUBLISHED, published_at, "",
     )  # fmt: skip

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
+from core.drafts.models import Draft
 from media_centre.models import Document, Event, MoU, Person, PressRelease, Quote, State, Status
 
 from .conftest import (
@@ -167,7 +168,9 @@ def test_history_marks_the_revision_that_is_public(client, publisher):
     release = make_release()
     client.force_login(publisher)
     save(client, release, summary_en="Public summary.")
+    assert "Public now" not in text(client.get(url(PressRelease, "history", release.pk)))
 
+    client.post(url(PressRelease, "publish", release.pk), {"when": "now", "kind": "minor"})
     response = client.get(url(PressRelease, "history", release.pk))
 
     assert "Public now" in text(response)
@@ -337,49 +340,35 @@ def test_restoring_keeps_a_drafts_publishing_state(client, editor, publisher):
     assert (release.status, release.state) == (Status.DRAFT, State.DRAFT)
 
 
+@pytest.mark.parametrize("role", ["editor", "publisher"])
 @pytest.mark.parametrize("state", ["published", "scheduled"])
-def test_editor_cannot_change_a_public_item_by_restoring(client, editor, publisher, state):
-    release = make_release(summary="Public summary.")
+def test_restoring_into_a_public_item_makes_its_draft(db, client, request, role, state):
+    release = make_release(summary="Older summary.")
+    client.force_login(request.getfixturevalue("publisher"))
+    save(client, release)  # a revision of the older summary
+    older = versions(release).first()
+    PressRelease.objects.filter(pk=release.pk).update(summary_en="Public summary.")
     if state == "scheduled":
-        release.publish_at = release.publish_at.replace(year=2999)
-        release.save()
-    client.force_login(publisher)
-    save(client, release, summary_en="Older summary.")
-    save(client, release, summary_en="Public summary.")
-    older, _newer = versions(release)
-    client.force_login(editor)
+        PressRelease.objects.filter(pk=release.pk).update(
+            publish_at=release.publish_at.replace(year=2999)
+        )
+    client.force_login(request.getfixturevalue(role))
 
     page = client.get(url(PressRelease, "restore", release.pk, older.pk))
     assert page.status_code == 200
-    assert "Only a publisher can do that" in text(page)
-    assert '<form method="post"' not in page.content.decode()
-    crafted = client.post(
-        url(PressRelease, "restore", release.pk, older.pk), {"confirm_public": "on", "note": "x"}
+    assert "becomes its draft" in text(page)
+    response = client.post(
+        url(PressRelease, "restore", release.pk, older.pk), {"note": "Back.", "status": "draft"}
     )
 
-    assert crafted.status_code == 403
+    assert response.status_code == 302
     release.refresh_from_db()
-    assert release.summary == "Public summary."
-    assert len(versions(release)) == 2
-
-
-def test_publisher_restores_into_a_public_item_only_after_confirming(client, publisher):
-    release = make_release(summary="Public summary.")
-    client.force_login(publisher)
-    save(client, release, summary_en="Older summary.")
-    save(client, release, summary_en="Public summary.")
-    older, _newer = versions(release)
-    restore = url(PressRelease, "restore", release.pk, older.pk)
-
-    unconfirmed = client.post(restore, {"note": "Back."})
-    release.refresh_from_db()
-    assert unconfirmed.status_code == 200 and release.summary == "Public summary."
-    assert "tick the box" in text(unconfirmed)
-
-    assert client.post(restore, {"confirm_public": "on"}).status_code == 302
-    release.refresh_from_db()
-    assert release.summary == "Older summary."
-    assert release.state == State.PUBLISHED
+    assert release.summary == "Public summary."  # what the public sees is unchanged
+    assert release.state == state
+    assert form_data(client.get(url(PressRelease, "change", release.pk)))["summary_en"] == (
+        "Older summary."
+    )
+    assert Draft.objects.filter(object_id=str(release.pk)).exists()
 
 
 def test_editor_cannot_publish_a_draft_by_restoring_a_published_revision(client, editor, publisher):

@@ -5,7 +5,14 @@ An app tells it which models' writes (and which time columns) change public page
 """
 
 from .fingerprint import build_id
-from .generation import GENERATION_KEY, connect, generation, invalidate, next_change
+from .generation import (
+    GENERATION_KEY,
+    connect,
+    generation,
+    invalidate,
+    next_change,
+    unchanged,
+)
 from .memory import ProcessMemory, pages, remember, remembered
 from .middleware import PageCacheMiddleware, is_preview, mark_preview
 from .querysets import InvalidatingQuerySet
@@ -27,4 +34,5 @@ __all__ = [
     "register",
     "remember",
     "remembered",
+    "unchanged",
 ]

@@ -7,6 +7,7 @@ Django's cache, so every process sharing the cache sees a publish at once.
 
 import datetime as dt
 import secrets
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -23,10 +24,26 @@ from .fingerprint import build_id
 GENERATION_KEY = "page-cache:generation"
 
 
+_quiet: ContextVar[bool] = ContextVar("page_cache_quiet", default=False)
+
+
+@contextmanager
+def unchanged():
+    """Writes inside this block are rolled back before anything commits (a draft shown in the
+    desk, core.drafts): they change no public page, so they end no generation."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def invalidate() -> None:
     """Every stored page is out of date: now, and again when the current transaction commits
     (a request reading between the write and the commit would otherwise start a generation
     that still holds the old rows)."""
+    if _quiet.get():
+        return
     cache.delete(GENERATION_KEY)
     transaction.on_commit(lambda: cache.delete(GENERATION_KEY))
 

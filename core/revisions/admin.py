@@ -94,6 +94,14 @@ class RevisionAdmin:
         """Whether this user may change what the public sees by restoring."""
         return False
 
+    def restores_as_draft(self, obj) -> bool:
+        """Whether a restore into `obj` becomes its draft rather than its stored content."""
+        return False
+
+    def restore_revision(self, request, obj, run) -> None:
+        """Run the restore (`run()`); an app may keep it elsewhere (core.drafts does)."""
+        run()
+
     # Every save is a revision, with the user and the note.
 
     @contextmanager
@@ -286,8 +294,16 @@ class RevisionAdmin:
                 if note := form.cleaned_data["note"].strip():
                     comment = f"{comment} {note}"
                 try:
-                    restore(
-                        obj, snapshot, keep=self.restore_keeps, user=request.user, comment=comment
+                    self.restore_revision(
+                        request,
+                        obj,
+                        lambda: restore(
+                            obj,
+                            snapshot,
+                            keep=self.restore_keeps,
+                            user=request.user,
+                            comment=comment,
+                        ),
                     )
                 except RestoreError as error:
                     form.add_error(
@@ -311,6 +327,7 @@ class RevisionAdmin:
             form=form,
             public=public,
             allowed=allowed,
+            as_draft=self.restores_as_draft(obj),
             version=version,
         )
         return TemplateResponse(request, "admin/revisions/restore.html", context)

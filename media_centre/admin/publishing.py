@@ -10,17 +10,19 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.drafts import store as drafts
+from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
 
-from ..models import Publishable, State, Status
+from ..models import PUBLISHING_FIELDS, Publishable, State, Status
+from .publish import PublishViewMixin
 
-PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
 PUBLICATION_FIELDSETS = [
     (_("Publishing"), {"fields": ["state_and_preview", "status", "publish_at"]}),
     (
@@ -100,12 +102,16 @@ IMAGE_UPLOADS = {
 }
 
 
-class PublishableAdmin(EditConflictAdmin, RevisionAdmin, TranslationAdmin):
+class PublishableAdmin(
+    PublishViewMixin, DraftAdmin, EditConflictAdmin, RevisionAdmin, TranslationAdmin
+):
     """Publishing needs the model's `publish_<model>` permission, on every path; every save
     is a revision (core.revisions); a save over someone else's newer one is refused
-    (core.edit_conflicts)."""
+    (core.edit_conflicts); a change to a live item is kept as its draft until a publisher
+    publishes it (core.drafts, the publish page)."""
 
     restore_keeps = PUBLISHING_FIELDS
+    draft_keeps = PUBLISHING_FIELDS
 
     formfield_overrides = IMAGE_UPLOADS
 
@@ -126,12 +132,18 @@ class PublishableAdmin(EditConflictAdmin, RevisionAdmin, TranslationAdmin):
         return obj is None or obj.status == Status.DRAFT or self.has_publish_permission(request)
 
     def live_object(self, obj: Publishable):
-        # Until published items keep a draft of their own, what is stored is what is public.
+        # The rows hold what is public; the next version waits in the item's draft.
         return obj if obj.state == State.PUBLISHED else None
 
-    def restore_changes_public(self, obj: Publishable) -> bool:
-        # A scheduled item becomes public without another look, so it counts as public.
+    def is_live(self, obj: Publishable) -> bool:
+        # A scheduled item becomes public without another look, so it counts as live.
         return obj.state in (State.PUBLISHED, State.SCHEDULED)
+
+    def draft_applies(self, request) -> tuple[str, ...]:
+        return PUBLISHING_FIELDS if self.has_publish_permission(request) else ()
+
+    def restore_changes_public(self, obj: Publishable) -> bool:
+        return False  # a restore into a live item becomes its draft
 
     def may_restore_public(self, request, obj: Publishable) -> bool:
         return self.has_publish_permission(request)
@@ -196,16 +208,69 @@ class PublishableAdmin(EditConflictAdmin, RevisionAdmin, TranslationAdmin):
             url = obj.get_absolute_url()
         except NoReverseMatch:
             return badge
-        if obj.state == State.PUBLISHED:
+        draft = drafts.draft_of(obj)
+        if obj.state == State.PUBLISHED and draft is None:
             text = _("Open its public page")
         else:
             text = _("Preview at its public address")
-        return format_html(
+        line = format_html(
             '{} <a class="nr-preview-link" href="{}" target="_blank" rel="noopener">{}</a>',
             badge,
             url,
             text,
         )
+        if draft is None:
+            return line
+        return format_html("{}{}", line, self._draft_note(obj, draft))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        draft = drafts.draft_of(obj) if obj is not None else None
+        if draft is not None:
+            context["draft_actions"] = self._draft_actions(request, obj, draft)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _draft_note(self, obj: Publishable, draft) -> str:
+        user = draft.saved_by
+        who = (user.get_full_name() or user.get_username()) if user else _("(unknown)")
+        when = date_format(timezone.localtime(draft.saved_at), "DATETIME_FORMAT")
+        text = _(
+            "Unpublished changes, saved on %(when)s (%(tz)s) by %(who)s: the public sees the "
+            "published version until a publisher publishes them."
+        ) % {"when": when, "tz": timezone.localtime(draft.saved_at).tzname(), "who": who}
+        if draft.publish_at:
+            text += " " + _("They are scheduled to become public on %(when)s (%(tz)s).") % {
+                "when": date_format(timezone.localtime(draft.publish_at), "DATETIME_FORMAT"),
+                "tz": timezone.localtime(draft.publish_at).tzname(),
+            }
+        return format_html('<p class="nr-draft-note">{}</p>', text)
+
+    def _draft_actions(self, request, obj: Publishable, draft) -> str:
+        version = drafts.Version.objects.filter(
+            revision_id=draft.revision_id, **drafts._key(obj)
+        ).first()
+        links = []
+        if version is not None and obj.state == State.PUBLISHED:
+            links.append(
+                format_html(
+                    '<a href="{}?from={}&amp;to=live">{}</a>',
+                    self._url("compare", obj.pk),
+                    version.pk,
+                    _("See the changes"),
+                )
+            )
+        if self.has_publish_permission(request):
+            links.append(
+                format_html('<a href="{}">{}</a>', self.publish_url(obj), _("Publish them…"))
+            )
+        links.append(
+            format_html(
+                '<button type="submit" class="nr-link-button" formaction="{}" formnovalidate>'
+                "{}</button>",
+                self._url("discard_draft", obj.pk),
+                _("Discard them"),
+            )
+        )
+        return format_html_join(" · ", "{}", ((link,) for link in links))
 
     def publish_problems(self, obj: Publishable) -> list[str]:
         """What stops `obj` from being published, besides its own clean()."""

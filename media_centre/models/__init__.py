@@ -5,7 +5,7 @@ from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
 from .mous import DatePrecision, MoU, MoUParty
 from .people import Organisation, Person, Position, Topic
-from .publishing import Publishable, State, Status
+from .publishing import PUBLISHING_FIELDS, Publishable, State, Status
 from .releases import MediaContact, PressRelease, Quote
 from .search import SearchEntry
 from .studies import Study
@@ -27,6 +27,7 @@ __all__ = [
     "Person",
     "Position",
     "PressRelease",
+    "PUBLISHING_FIELDS",
     "Publishable",
     "Quote",
     "SearchEntry",

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.page_cache import InvalidatingQuerySet
 
+# The publishing state: only publishers change it, and a draft of a live item never carries it.
+PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at", "withdrawn_reason")
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")

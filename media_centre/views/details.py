@@ -23,7 +23,8 @@ def release_detail(
     release = visible_object(
         request, PressRelease.objects.for_detail(), release_date=release_date, slug=slug
     )
-    if release.get_absolute_url() != request.path:  # e.g. /2025/6/19/ instead of /2025/06/19/
+    if release.get_absolute_url() != request.path and not getattr(release, "draft_preview", False):
+        # e.g. /2025/6/19/ instead of /2025/06/19/ (a draft may move it: preview it here)
         return redirect(release, permanent=True)
     return _render_release(request, release)
 

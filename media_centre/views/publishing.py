@@ -9,9 +9,17 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from core import page_cache
+from core.drafts import store as drafts
 
-from ..models import Publishable
+from ..models import PUBLISHING_FIELDS, Publishable
 from ..permissions import can_preview
+
+
+class _HasDraft(Exception):
+    """A staff preview found an item with unpublished changes: show the page again with them."""
+
+    def __init__(self, item: Publishable):
+        self.item = item
 
 
 class Withdrawn(Exception):
@@ -31,9 +39,18 @@ def visible_object(request: HttpRequest, queryset: models.QuerySet, **lookup) ->
     if can_preview(request, queryset.model):
         page_cache.mark_preview(request)  # staff see the item as it is now: keep nothing
         try:
-            return queryset.get(**lookup)
+            item = queryset.get(**lookup)
         except queryset.model.DoesNotExist:
             raise Http404 from None
+        shown = getattr(request, "_draft_shown", None)
+        if shown == (queryset.model, item.pk):
+            # The rows hold the draft now (detail_view rolls it back): fetch it as the page would.
+            item = queryset.get(pk=item.pk)
+            item.draft_preview = True
+            return item
+        if shown is None and drafts.draft_of(item) is not None:
+            raise _HasDraft(item)
+        return item
 
     def find() -> tuple[bool, Publishable | None]:
         try:
@@ -57,7 +74,10 @@ def detail_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except _HasDraft as found:
+                response = _with_draft(request, found.item, view, *args, **kwargs)
         except Withdrawn as withdrawn:
             return render(
                 request, "media_centre/gone.html", {"withdrawn_item": withdrawn.item}, status=410
@@ -67,3 +87,14 @@ def detail_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapper
+
+
+def _with_draft(request: HttpRequest, item: Publishable, view, *args, **kwargs) -> HttpResponse:
+    """The page as it will be with the item's unpublished changes, which only staff see: the
+    draft is put in the rows for this one rendering and rolled back (core.drafts)."""
+    with drafts.shown(item, keep=PUBLISHING_FIELDS):
+        request._draft_shown = (type(item), item.pk)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    return response
