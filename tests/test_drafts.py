@@ -263,3 +263,17 @@ def test_showing_a_draft_in_the_desk_keeps_the_public_pages_stored(client, edito
     client.get(live.get_absolute_url())
 
     assert cache.get(GENERATION_KEY) == before
+
+
+def test_the_list_marks_live_items_with_unpublished_changes(client, editor, live):
+    other = make_release(headline="Untouched release")
+    client.force_login(editor)
+    edit(client, live, summary_en="Draft summary.")
+
+    rows = BeautifulSoup(
+        client.get(url(PressRelease, "changelist")).content, "html.parser"
+    ).select("#result_list tbody tr")
+
+    marked = {row.select_one("th").get_text(strip=True): bool(row.select(".nr-badge--changes"))
+              for row in rows}  # fmt: skip
+    assert marked == {"Seminar held": True, other.headline: False}

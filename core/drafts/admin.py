@@ -71,6 +71,12 @@ class DraftAdmin:
             )
         return response
 
+    def current_snapshot(self, obj):
+        draft = store.draft_of(obj)
+        if draft is None:
+            return super().current_snapshot(obj)
+        return store.snapshot_of(obj, draft)
+
     def restores_as_draft(self, obj) -> bool:
         return self.keeps_draft(obj)
 

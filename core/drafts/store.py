@@ -10,6 +10,7 @@ import reversion
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -44,6 +45,16 @@ def drafts_of(model: type[models.Model], pks: Iterable) -> dict[str, Draft]:
             content_type=content_type, object_id__in=[str(pk) for pk in pks]
         ).select_related("revision__user")
     }
+
+
+def exists_for(model: type[models.Model]) -> models.Exists:
+    """Whether each row of a queryset of `model` has a draft, as an annotation (lists)."""
+    return models.Exists(
+        Draft.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=Cast(models.OuterRef("pk"), models.CharField()),
+        )
+    )
 
 
 def snapshot_of(obj: models.Model, draft: Draft) -> snapshots.Snapshot:

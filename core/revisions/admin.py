@@ -94,6 +94,10 @@ class RevisionAdmin:
         """Whether this user may change what the public sees by restoring."""
         return False
 
+    def current_snapshot(self, obj) -> snapshots.Snapshot:
+        """The item's content as the desk edits it now (a restore's starting point)."""
+        return snapshots.of_object(obj)
+
     def restores_as_draft(self, obj) -> bool:
         """Whether a restore into `obj` becomes its draft rather than its stored content."""
         return False
@@ -320,7 +324,7 @@ class RevisionAdmin:
             request,
             obj,
             _("Restore an earlier revision of %(item)s") % {"item": obj},
-            comparison=compare(snapshots.of_object(obj), snapshot),
+            comparison=compare(self.current_snapshot(obj), snapshot),
             before_label=_("Stored now"),
             after_label=_("Revision of %(when)s by %(who)s")
             % {"when": when(version), "who": who(version)},

@@ -192,9 +192,20 @@ class PublishableAdmin(
         if state == State.SCHEDULED:
             when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
             title = format_html(' title="{}"', _("Public from %(time)s") % {"time": when})
-        return format_html(
+        badge = format_html(
             '<span class="nr-badge nr-badge--{}"{}>{}</span>', state, title, State(state).label
         )
+        if getattr(obj, "has_draft", False):
+            badge = format_html(
+                '{} <span class="nr-badge nr-badge--changes">{}</span>',
+                badge,
+                _("Unpublished changes"),
+            )
+        return badge
+
+    def get_queryset(self, request):
+        # The list says which live items have unpublished changes, in its one query.
+        return super().get_queryset(request).annotate(has_draft=drafts.exists_for(self.model))
 
     @admin.display(description=_("state"))
     def state_and_preview(self, obj: Publishable) -> str:
