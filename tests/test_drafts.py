@@ -270,9 +270,9 @@ def test_the_list_marks_live_items_with_unpublished_changes(client, editor, live
     client.force_login(editor)
     edit(client, live, summary_en="Draft summary.")
 
-    rows = BeautifulSoup(
-        client.get(url(PressRelease, "changelist")).content, "html.parser"
-    ).select("#result_list tbody tr")
+    rows = BeautifulSoup(client.get(url(PressRelease, "changelist")).content, "html.parser").select(
+        "#result_list tbody tr"
+    )
 
     marked = {row.select_one("th").get_text(strip=True): bool(row.select(".nr-badge--changes"))
               for row in rows}  # fmt: skip
