@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from core.drafts.store import draft_of, snapshot_of
 from tests.conftest import make_staff
 
 from .conftest import AXE_TAGS, SIZES
@@ -27,6 +28,11 @@ AXE_ON_MESSAGE = """async (tags) => {
                                                  resultTypes: ["violations"]});
   return results.violations.map((rule) => `${rule.id}: ${rule.help}`);
 }"""
+
+
+def draft_value(release, field: str):
+    """What the release's draft (its next version, core.drafts) holds for `field`."""
+    return snapshot_of(release, draft_of(release)).item.values[field]
 
 
 def signed_in_editor(visitor, first_name: str):
@@ -96,13 +102,17 @@ def test_the_second_of_two_editors_is_refused_and_shown_the_first_ones_changes(
             message.screenshot(path=Path(folder) / f"edit-conflict-{name}.png")
         bob.set_viewport_size(SIZES["desktop"])
 
+    # The release is live: both saves go to its draft, and the public row keeps its text.
     release.refresh_from_db()
-    assert release.headline.endswith("(updated)") and not release.summary.endswith("addition.")
+    assert not release.headline.endswith("(updated)")
+    assert draft_value(release, "headline_en").endswith("(updated)")
+    assert not draft_value(release, "summary_en").endswith("addition.")
 
     # He has read the changes and saves his own over them, deliberately.
     bob.get_by_label("I have seen the other changes; save mine over them").check()
     with bob.expect_navigation():
         bob.locator("input[name=_save]").last.click()
     assert bob.locator(".messagelist .success").count() == 1
+    assert draft_value(release, "summary_en").endswith("Bob's addition.")
     release.refresh_from_db()
-    assert release.summary.endswith("Bob's addition.")
+    assert not release.summary.endswith("Bob's addition.")

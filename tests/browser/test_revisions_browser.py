@@ -62,7 +62,7 @@ def test_editor_reads_the_diff_of_a_quote_in_the_history(visitor, seeded, desk_g
     shot(page, "history-390")
     page.get_by_role("link", name="Restore…").first.click()
     page.wait_for_load_state()
-    assert "Only a publisher can do that" in page.locator("#content-main").inner_text()
+    assert "becomes its draft" in page.locator("#content-main").inner_text()
     shot(page, "restore-390")
     assert not violations(page)
     assert not page.watch.problems, page.watch.problems
