@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",  # revisions of everything saved in the desk (core/revisions)
     "core.drafts",  # the unpublished next version of live items (core/drafts)
+    "core.workflow",  # review before publishing, and its append-only log (core/workflow)
     "django_tasks_db",  # the task queue's table, and the worker (`manage.py worker`)
     "media_centre",
     "consent",
@@ -249,6 +250,9 @@ TASKS = {
 }
 # How long the queue keeps the record of a finished task (for the admin's "Task results").
 NEWSROOM_TASK_RETENTION_DAYS = env.int("NEWSROOM_TASK_RETENTION_DAYS", default=7)
+# A group (e.g. "Compliance") whose sign-off of an item's current version publishing waits for;
+# empty: no sign-off (core/workflow).
+NEWSROOM_SIGN_OFF_GROUP = env.str("NEWSROOM_SIGN_OFF_GROUP", default="")
 
 LOGIN_URL = "admin:login"
 # Where a sign-in goes when `next` is missing or points off the site (not /accounts/profile/).

@@ -204,10 +204,12 @@ class PublishViewMixin:
         if request.method == "POST" and form.is_valid():
             try:
                 with self._revision(request):
-                    message = self._publish(request, obj, form, linked)
+                    message, log, later = self._publish(request, obj, form, linked)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                # After the revision is stored, so that the step names it.
+                self.published(request, obj, log, scheduled=later)
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(self._change_url(obj))
         chosen = set(form["together"].value() or []) if "together" in form.fields else set()
@@ -240,7 +242,7 @@ class PublishViewMixin:
         return []
 
     @transaction.atomic
-    def _publish(self, request, obj: Publishable, form: PublishForm, linked) -> str:
+    def _publish(self, request, obj: Publishable, form: PublishForm, linked):
         blockers = self.publish_blockers(obj)
         if blockers:
             raise ValidationError(blockers)
@@ -299,7 +301,6 @@ class PublishViewMixin:
         if log_note:
             log = f"{log} {log_note}"
         self.log_change(request, obj, log)
-        self.published(request, obj, log, scheduled=later)
         left = [item for item in linked if item not in together]
         message = gettext("“%(item)s” was published. %(what)s") % {"item": obj, "what": what}
         if together:
@@ -310,7 +311,7 @@ class PublishViewMixin:
             message += " " + gettext("Left unpublished, and so not on its page: %(items)s.") % {
                 "items": ", ".join(f"“{item}”" for item in left)
             }
-        return message
+        return message, log, later
 
     def published(self, request, obj, log: str, *, scheduled: bool) -> None:
         """After publishing (inside its transaction): e.g. a step in the review log."""

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -19,6 +20,8 @@ from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
+from core.workflow import api as review
+from core.workflow.admin import ReviewAdmin
 
 from ..models import PUBLISHING_FIELDS, Publishable, State, Status
 from .publish import PublishViewMixin
@@ -82,6 +85,17 @@ class PublishableForm(RevisionNoteForm):
             error = ValidationError(moved)
         super().add_error(field, error)
 
+    def clean(self):
+        data = super().clean()
+        blockers = getattr(self, "publish_blockers", None)
+        if blockers and data.get("status") == Status.PUBLISHED:
+            instance = self.instance
+            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+            if stored is None or stored.state not in (State.PUBLISHED, State.SCHEDULED):
+                for problem in blockers(stored or instance):
+                    self.add_error(None, problem)
+        return data
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
@@ -103,7 +117,7 @@ IMAGE_UPLOADS = {
 
 
 class PublishableAdmin(
-    PublishViewMixin, DraftAdmin, EditConflictAdmin, RevisionAdmin, TranslationAdmin
+    ReviewAdmin, PublishViewMixin, DraftAdmin, EditConflictAdmin, RevisionAdmin, TranslationAdmin
 ):
     """Publishing needs the model's `publish_<model>` permission, on every path; every save
     is a revision (core.revisions); a save over someone else's newer one is refused
@@ -145,6 +159,13 @@ class PublishableAdmin(
     def restore_changes_public(self, obj: Publishable) -> bool:
         return False  # a restore into a live item becomes its draft
 
+    def publish_blockers(self, obj: Publishable) -> list[str]:
+        return review.publish_blockers(obj)
+
+    def published(self, request, obj, log: str, *, scheduled: bool) -> None:
+        action = review.Action.SCHEDULED if scheduled else review.Action.PUBLISHED
+        review.record(obj, action, request.user, log)
+
     def may_restore_public(self, request, obj: Publishable) -> bool:
         return self.has_publish_permission(request)
 
@@ -170,6 +191,47 @@ class PublishableAdmin(
         if not self.has_publish_permission(request):
             fields.extend(PUBLISHING_FIELDS)
         return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.publish_blockers = staticmethod(self.publish_blockers)
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        before = self._stored_state(object_id)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "POST" and object_id is not None and "_saveasnew" not in request.POST:
+            after = self._stored_state(object_id)
+            if after is not None and after != before:
+                self._record_state(request, after[0])
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.state != State.DRAFT:
+            self._record_state(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _stored_state(self, object_id):
+        if object_id is None:
+            return None
+        obj = self.get_object_for_state(object_id)
+        return (obj, obj.state, obj.publish_at) if obj is not None else None
+
+    def get_object_for_state(self, object_id):
+        try:
+            return self.model._base_manager.filter(pk=unquote(object_id)).first()
+        except (ValueError, ValidationError):
+            return None
+
+    def _record_state(self, request, obj: Publishable) -> None:
+        """A publisher changed the state in the form: the review log keeps the step."""
+        actions = {
+            State.PUBLISHED: review.Action.PUBLISHED,
+            State.SCHEDULED: review.Action.SCHEDULED,
+            State.WITHDRAWN: review.Action.WITHDRAWN,
+        }
+        if obj.state in actions:
+            review.record(obj, actions[obj.state], request.user, _("Changed in the form."))
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
@@ -308,6 +370,14 @@ class PublishableAdmin(
                     messages.WARNING,
                 )
                 continue
+            if review_blockers := self.publish_blockers(obj):
+                self.message_user(
+                    request,
+                    _("“%(item)s” was not published: %(problems)s")
+                    % {"item": obj, "problems": " ".join(review_blockers)},
+                    messages.ERROR,
+                )
+                continue
             obj.status = Status.PUBLISHED
             obj.publish_at = now
             obj.withdrawn_reason = ""
@@ -326,6 +396,7 @@ class PublishableAdmin(
                 continue
             obj.save(update_fields=[*PUBLISHING_FIELDS, "updated_at"])
             self.log_change(request, obj, _("Published with “Publish now”."))
+            review.record(obj, review.Action.PUBLISHED, request.user, _("Publish now"))
             published.append(obj)
         if published:
             self.message_user(
@@ -384,6 +455,7 @@ class PublishableAdmin(
             obj.withdrawn_reason = reason
             obj.save(update_fields=["status", "withdrawn_reason", "updated_at"])
             self.log_change(request, obj, _("Withdrawn: %(reason)s") % {"reason": reason})
+            review.record(obj, review.Action.WITHDRAWN, request.user, reason)
         self.message_user(
             request,
             ngettext(

@@ -7,6 +7,7 @@ import zoneinfo
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import reversion
 from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
@@ -315,7 +316,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self.tally: defaultdict[str, Counter] = defaultdict(Counter)
-        with transaction.atomic():
+        # Whatever the seed creates or changes is a revision, so its History starts with it.
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Loaded from the seed.")
             self.load()
         self.report()
 
