@@ -4,6 +4,7 @@ from .documents import AccessibilityRequest, Document, DocumentVersion
 from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
 from .mous import DatePrecision, MoU, MoUParty
+from .notes import NoteKind, PublicNote
 from .people import Organisation, Person, Position, Topic
 from .publishing import Publishable, State, Status
 from .releases import MediaContact, PressRelease, Quote
@@ -28,6 +29,8 @@ __all__ = [
     "Position",
     "PressRelease",
     "Publishable",
+    "PublicNote",
+    "NoteKind",
     "Quote",
     "SearchEntry",
     "State",

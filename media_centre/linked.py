@@ -1,0 +1,69 @@
+"""What an item links that the public cannot see yet: for publishing together, and the preview.
+
+Documents and images have no publication state of their own (they are public with the item
+that shows them), so they are never listed here.
+"""
+
+from .models import Event, MoU, Person, PressRelease, Publishable, Study
+
+
+def _dedupe(items) -> list[Publishable]:
+    seen, found = set(), []
+    for item in items:
+        key = (type(item), item.pk)
+        if key not in seen:
+            seen.add(key)
+            found.append(item)
+    return found
+
+
+def linked_items(obj: Publishable) -> list[Publishable]:
+    """Everything `obj`'s page links to that has a publication state: the items publishing
+    `obj` depends on (not the items that link to `obj`). Reads what the page prefetched."""
+    if isinstance(obj, PressRelease):
+        items = [obj.event, obj.mou, obj.study]
+        items += [quote.person for quote in obj.quotes.all()]
+    elif isinstance(obj, Event):
+        items = [obj.part_of, obj.mou]
+        items += [speaker.person for speaker in obj.speakers.all()]
+    elif isinstance(obj, MoU):
+        items = [party.signatory for party in obj.parties.all()]
+    elif isinstance(obj, Study):
+        items = [obj.launch_event, obj.mou, *obj.author_people.all()]
+    elif isinstance(obj, Person):
+        items = []
+    else:
+        raise TypeError(f"{type(obj).__name__} links nothing publishable")
+    return _dedupe(item for item in items if item is not None)
+
+
+def unpublished_links(obj: Publishable) -> list[Publishable]:
+    """The items `obj` (a release, event, MoU or study) links that are not published: drafts,
+    scheduled and withdrawn ones, in the order the page shows them. Publishing `obj` without them
+    leaves these links out of its public page."""
+    return [item for item in linked_items(obj) if not item.is_published()]
+
+
+# The lists of items linking to each kind, as its for_detail() prefetches them.
+BACKLINKS = {
+    PressRelease: (),
+    Event: ("public_releases", "public_studies", "public_side_events"),
+    MoU: ("public_events", "public_studies", "public_releases"),
+    Study: ("public_releases",),
+    Person: ("public_studies",),
+}
+
+
+def not_yet_public_on_page(obj: Publishable) -> list[Publishable]:
+    """What a staff preview of `obj`'s page shows marked "Not yet public": its unpublished links
+    and the drafts and scheduled items linking to it (withdrawn ones are not shown)."""
+    items = []
+    if not isinstance(obj, MoU):  # its page names the signatories without linking them
+        items += [item for item in unpublished_links(obj) if not item.is_gone()]
+    for attr in BACKLINKS[type(obj)]:
+        items += [item for item in getattr(obj, attr, []) if not item.is_published()]
+    if isinstance(obj, Person):
+        items += [role.event for role in getattr(obj, "public_event_roles", [])]
+        items += [quote.release for quote in getattr(obj, "public_quotes", [])]
+        items = [item for item in items if not item.is_published()]
+    return _dedupe(items)
