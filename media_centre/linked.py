@@ -38,10 +38,18 @@ def linked_items(obj: Publishable) -> list[Publishable]:
 
 
 def unpublished_links(obj: Publishable) -> list[Publishable]:
-    """The items `obj` (a release, event, MoU or study) links that are not published: drafts,
-    scheduled and withdrawn ones, in the order the page shows them. Publishing `obj` without them
-    leaves these links out of its public page."""
-    return [item for item in linked_items(obj) if not item.is_published()]
+    """The items `obj` (a release, event, MoU or study) links that are not published (drafts,
+    scheduled and withdrawn ones), and in turn what those link that is not published: publishing
+    them together with `obj` leaves no page with a link missing. Nearest first, each once."""
+    found: dict[tuple[type, int], Publishable] = {(type(obj), obj.pk): obj}
+    queue = [obj]
+    while queue:
+        for item in linked_items(queue.pop(0)):
+            key = (type(item), item.pk)
+            if key not in found and not item.is_published():
+                found[key] = item
+                queue.append(item)
+    return list(found.values())[1:]
 
 
 # The lists of items linking to each kind, as its for_detail() prefetches them.
@@ -55,15 +63,15 @@ BACKLINKS = {
 
 
 def not_yet_public_on_page(obj: Publishable) -> list[Publishable]:
-    """What a staff preview of `obj`'s page shows marked "Not yet public": its unpublished links
-    and the drafts and scheduled items linking to it (withdrawn ones are not shown)."""
-    items = []
-    if not isinstance(obj, MoU):  # its page names the signatories without linking them
-        items += [item for item in unpublished_links(obj) if not item.is_gone()]
+    """What a staff preview of `obj`'s page shows marked "Not yet public": the drafts and
+    scheduled items it links and that link to it (withdrawn ones are not shown)."""
+    # A MoU's page names its signatories without linking them.
+    items = [] if isinstance(obj, MoU) else linked_items(obj)
     for attr in BACKLINKS[type(obj)]:
-        items += [item for item in getattr(obj, attr, []) if not item.is_published()]
+        items += getattr(obj, attr, [])
     if isinstance(obj, Person):
         items += [role.event for role in getattr(obj, "public_event_roles", [])]
         items += [quote.release for quote in getattr(obj, "public_quotes", [])]
-        items = [item for item in items if not item.is_published()]
-    return _dedupe(items)
+    return _dedupe(
+        item for item in items if item.is_linkable(preview=True) and not item.is_published()
+    )
