@@ -138,7 +138,7 @@ def _note_from_row(row: dict) -> PublicNote:
     if timezone.is_naive(published_at):
         published_at = published_at.replace(tzinfo=dt.UTC)
     note = PublicNote(**{**row, "published_at": published_at})
-    note._state.adding, note._state.db = False, "default"
+    note._state.adding = False  # a stored row, read for showing
     return note
 
 
@@ -154,10 +154,10 @@ class NotedQuerySet(models.QuerySet):
         detail pages keep their query budgets): read as `Noted.shown_notes`."""
         owner = self.model._meta.get_field("notes").field.name
         notes = (
-            PublicNote.objects.shown(preview)
-            .filter(**{owner: OuterRef("pk")})
+            self._notes()
+            .shown(preview)
             .order_by()
-            .values(owner)
+            .values(owner)  # one group, one row per item
             .annotate(rows=_JSONArrayAgg(_JSONObject(**{name: name for name in NOTE_FIELDS})))
             .values("rows")
         )
@@ -173,7 +173,7 @@ class NotedQuerySet(models.QuerySet):
 
     def with_noted_at(self):
         """The time of each item's latest published note as `noted_at` (None without notes),
-        in the same query, and `modified_at` = that time, else the publication time."""
+        in the same query, and `public_modified_at`: that time, else the publication time."""
         latest = self._notes().published().order_by("-published_at", "-pk")
         return self.annotate(noted_at=Subquery(latest.values("published_at")[:1])).annotate(
             public_modified_at=Coalesce("noted_at", "publish_at")
