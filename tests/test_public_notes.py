@@ -358,3 +358,14 @@ def test_note_kinds_offer_the_three_kinds_with_labels():
             ("clarification", "澄清"),
             ("update", "更新"),
         ]
+
+
+def test_a_note_in_chinese_only_is_shown_on_the_english_page_marked_as_chinese(client):
+    release = make_release()
+    add_public_note(release, "correction", {"zh-hant": "更正了日期。"}, None)
+    text = page(client, url_in(release, "en")).find(class_="notes__text")
+    assert text.get_text() == "更正了日期。"
+    assert text["lang"] == "zh-Hant"
+    simplified = page(client, url_in(release, "zh-hans")).find(class_="notes__text")
+    assert simplified.get_text() == "更正了日期。"  # converted: the same characters here
+    assert "lang" not in simplified.attrs
