@@ -28,6 +28,7 @@ class MediaCentreConfig(AppConfig):
             Person,
             Position,
             PressRelease,
+            PublicNote,
             Quote,
             Rendition,
             Study,
@@ -40,6 +41,8 @@ class MediaCentreConfig(AppConfig):
         page_cache.register(
             PressRelease, Event, MoU, Study, Person, clock=("publish_at", "unpublish_at")
         )
+        # A note is public from its own time, which may be later than its writing.
+        page_cache.register(PublicNote, clock=("published_at",))
         page_cache.register(
             Organisation,
             Topic,

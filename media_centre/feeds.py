@@ -8,8 +8,10 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from core import page_cache
@@ -62,7 +64,10 @@ class ReleaseFeed(Feed):
 
         def read() -> list[PressRelease]:
             releases = (
-                PressRelease.objects.published().select_related("pdf").prefetch_related("topics")
+                PressRelease.objects.published()
+                .with_last_note()
+                .select_related("pdf")
+                .prefetch_related("topics")
             )
             if obj.topic:
                 releases = releases.filter(topics=obj.topic)
@@ -83,8 +88,17 @@ class ReleaseFeed(Feed):
         return item.headline
 
     def item_description(self, item: PressRelease) -> str:
-        # Readers treat RSS descriptions and Atom summaries as HTML: escape the plain text.
-        return escape(item.summary)
+        """The summary, after the latest correction, clarification or update when there is one:
+        RSS has no element for "updated", and readers show the description. Readers treat RSS
+        descriptions and Atom summaries as HTML: the plain texts are escaped."""
+        note = item.last_note
+        if note is None:
+            return escape(item.summary)
+        label = gettext("%(kind)s, %(date)s:") % {
+            "kind": note.get_kind_display(),
+            "date": date_format(timezone.localtime(note.published_at), "DATE_FORMAT"),
+        }
+        return format_html("<p><strong>{}</strong> {}</p><p>{}</p>", label, note.text, item.summary)
 
     def item_guid_is_permalink(self, item: PressRelease) -> bool:
         return True
@@ -96,8 +110,10 @@ class ReleaseFeed(Feed):
             return dt.datetime.combine(item.release_date, dt.time())  # local midnight
         return None
 
-    def item_updateddate(self, item: PressRelease) -> dt.datetime:
-        return item.updated_at
+    def item_updateddate(self, item: PressRelease) -> dt.datetime | None:
+        """Atom's <updated>: the latest public note, else the publication (not the last save:
+        a minor edit or a draft is no news to a reader)."""
+        return item.modified_at or self.item_pubdate(item)
 
     def item_categories(self, item: PressRelease) -> list[str]:
         return [topic.name for topic in item.topics.all()]

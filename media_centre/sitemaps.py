@@ -90,32 +90,53 @@ class PublishedSitemap(_Multilingual):
         )
 
 
-class ReleaseSitemap(PublishedSitemap):
+class NotedSitemap(PublishedSitemap):
+    """Items that carry public notes: last modified when a note was published, else when the
+    item was (a minor edit or a draft saved changes `updated_at`, not what readers see)."""
+
+    def items(self):
+        return super().items().with_noted_at()
+
+    def lastmod(self, item):
+        return item.public_modified_at
+
+    def get_latest_lastmod(self):
+        return page_cache.remember(
+            f"sitemap-latest:{self.model._meta.label}",
+            lambda: (
+                self.model.objects.published()
+                .with_noted_at()
+                .aggregate(latest=Max("public_modified_at"))["latest"]
+            ),
+        )
+
+
+class ReleaseSitemap(NotedSitemap):
     model = PressRelease
 
     def items(self):
-        return super().items().only("pk", "slug", "release_date", "updated_at")
+        return super().items().only("pk", "slug", "release_date", "updated_at", "publish_at")
 
 
-class EventSitemap(PublishedSitemap):
+class EventSitemap(NotedSitemap):
     model = Event
 
     def items(self):
-        return super().items().only("pk", "slug", "updated_at")
+        return super().items().only("pk", "slug", "updated_at", "publish_at")
 
 
-class MoUSitemap(PublishedSitemap):
+class MoUSitemap(NotedSitemap):
     model = MoU
 
     def items(self):
-        return super().items().only("pk", "slug", "updated_at")
+        return super().items().only("pk", "slug", "updated_at", "publish_at")
 
 
-class StudySitemap(PublishedSitemap):
+class StudySitemap(NotedSitemap):
     model = Study
 
     def items(self):
-        return super().items().only("pk", "slug", "updated_at")
+        return super().items().only("pk", "slug", "updated_at", "publish_at")
 
 
 class SpeakerSitemap(PublishedSitemap):

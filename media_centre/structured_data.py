@@ -174,6 +174,16 @@ def _person(request: HttpRequest, person: Person) -> dict:
     )
 
 
+def corrections(item) -> list[dict]:
+    """schema.org `correction`: the item's published corrections and clarifications (an update
+    adds news rather than mending the text: it moves dateModified only)."""
+    return [
+        {"@type": "CorrectionComment", "text": note.text, "datePublished": iso(note.published_at)}
+        for note in item.public_notes()
+        if note.is_correction
+    ]
+
+
 def release(request: HttpRequest, item: PressRelease) -> dict:
     url = request.build_absolute_uri(item.get_absolute_url())
     organisations = [organisation(request, org) for org in item.organisations.all()]
@@ -184,7 +194,8 @@ def release(request: HttpRequest, item: PressRelease) -> dict:
             "headline": item.headline,
             "description": item.summary,
             "datePublished": iso(item.publish_at),
-            "dateModified": iso(item.updated_at),
+            "dateModified": iso(item.modified_at),
+            "correction": corrections(item),
             "author": organisations or [site_organisation(request)],
             "publisher": organisations[0] if organisations else site_organisation(request),
             "image": [share_image(request, item).url],
@@ -272,7 +283,8 @@ def study(request: HttpRequest, item: Study) -> dict:
             "headline": item.title,
             "description": item.abstract,
             "datePublished": item.publication_date.isoformat() if item.publication_date else None,
-            "dateModified": iso(item.updated_at),
+            "dateModified": iso(item.modified_at),
+            "correction": corrections(item),
             "author": authors,
             "publisher": site_organisation(request),
             "about": [{"@type": "Thing", "name": topic.name} for topic in item.topics.all()],

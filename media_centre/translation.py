@@ -10,6 +10,7 @@ from .models import (
     Person,
     Position,
     PressRelease,
+    PublicNote,
     Quote,
     Study,
     Topic,
@@ -73,3 +74,8 @@ class MoUTranslation(TranslationOptions):
 @register(Study)
 class StudyTranslation(TranslationOptions):
     fields = ("title", "abstract")
+
+
+@register(PublicNote)
+class PublicNoteTranslation(TranslationOptions):
+    fields = ("text",)

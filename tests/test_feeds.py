@@ -64,11 +64,13 @@ def test_rss_guid_is_a_permalink(client):
     assert guid.get("isPermaLink") == "true"
 
 
-def test_atom_entry_has_updated_date(client):
+def test_atom_entry_has_updated_date_the_publication_time_without_notes(client):
+    """Not the last save (updated_at): a minor edit or a draft saved is no news to a reader;
+    tests/test_public_notes.py covers an entry with notes."""
     release = make_release()
     _, feed = fetch(client, "atom")
     assert (
-        feed.entries[0].updated_parsed[:6] == release.updated_at.astimezone(dt.UTC).timetuple()[:6]
+        feed.entries[0].updated_parsed[:6] == release.publish_at.astimezone(dt.UTC).timetuple()[:6]
     )
 
 

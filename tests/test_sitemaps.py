@@ -58,7 +58,8 @@ def test_release_section_lists_each_language_with_lastmod_and_alternates(client)
     entry = urls[f"http://testserver/en{path}"]
     release.refresh_from_db()
     lastmod = dt.date.fromisoformat(entry.findtext("sm:lastmod", namespaces=NS))
-    assert lastmod == timezone.localdate(release.updated_at)
+    # The publication (or the latest public note: tests/test_public_notes.py), not the last save.
+    assert lastmod == timezone.localdate(release.publish_at)
     assert alternates(entry) == {
         "en": f"http://testserver/en{path}",
         "zh-hant": f"http://testserver/zh-hant{path}",
@@ -241,7 +242,9 @@ def test_editing_an_unpublished_item_does_not_move_its_sections_lastmod(
 ):
     public = factory()
     last_public_change = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-    type(public).objects.filter(pk=public.pk).update(updated_at=last_public_change)
+    type(public).objects.filter(pk=public.pk).update(
+        updated_at=last_public_change, publish_at=last_public_change
+    )
     hidden = factory(**unpublished)
     location = f"http://testserver/sitemap-{section}.xml"
     before = section_lastmods(client)[location]

@@ -198,8 +198,11 @@ class PublishViewMixin:
             )
             return HttpResponseRedirect(self._change_url(obj))
         public = state == State.PUBLISHED
+        # Only what carries public notes is asked what kind of change it is (not a person).
         form = PublishForm(
-            request.POST if request.method == "POST" else None, public=public, links=linked
+            request.POST if request.method == "POST" else None,
+            public=public and type(obj) in notes.NOTED_MODELS,
+            links=linked,
         )
         if request.method == "POST" and form.is_valid():
             try:

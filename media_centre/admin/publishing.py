@@ -23,6 +23,7 @@ from core.revisions.admin import RevisionAdmin, RevisionNoteForm
 from core.workflow import api as review
 from core.workflow.admin import ReviewAdmin
 
+from ..linked import unpublished_links
 from ..models import PUBLISHING_FIELDS, Publishable, State, Status
 from .publish import PublishViewMixin
 
@@ -232,6 +233,24 @@ class PublishableAdmin(
         }
         if obj.state in actions:
             review.record(obj, actions[obj.state], request.user, _("Changed in the form."))
+        if obj.state in (State.PUBLISHED, State.SCHEDULED):
+            self._tell_missing_links(request, [obj])
+
+    def _tell_missing_links(self, request, published) -> None:
+        """No public page loses a link without the publisher being told."""
+        for obj in published:
+            missing = unpublished_links(obj)
+            if missing:
+                self.message_user(
+                    request,
+                    _(
+                        "“%(item)s” links items that are not public, so its page leaves them "
+                        "out: %(items)s. Publish them to show them, or use “Publish…” on the "
+                        "item to publish them together."
+                    )
+                    % {"item": obj, "items": _list(missing)},
+                    messages.WARNING,
+                )
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
@@ -398,6 +417,7 @@ class PublishableAdmin(
             self.log_change(request, obj, _("Published with “Publish now”."))
             review.record(obj, review.Action.PUBLISHED, request.user, _("Publish now"))
             published.append(obj)
+        self._tell_missing_links(request, published)
         if published:
             self.message_user(
                 request,

@@ -4,6 +4,7 @@ from .documents import AccessibilityRequest, Document, DocumentVersion
 from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
 from .mous import DatePrecision, MoU, MoUParty
+from .notes import NoteKind, PublicNote
 from .people import Organisation, Person, Position, Topic
 from .publishing import PUBLISHING_FIELDS, Publishable, State, Status
 from .releases import MediaContact, PressRelease, Quote
@@ -29,6 +30,8 @@ __all__ = [
     "PressRelease",
     "PUBLISHING_FIELDS",
     "Publishable",
+    "PublicNote",
+    "NoteKind",
     "Quote",
     "SearchEntry",
     "State",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Translated
 
+from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
@@ -28,7 +29,7 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class EventQuerySet(PublishableQuerySet):
+class EventQuerySet(NotedQuerySet, PublishableQuerySet):
     def upcoming(self):
         today = timezone.localdate()
         return self.filter(
@@ -44,9 +45,10 @@ class EventQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related("organisers")
 
-    def for_detail(self):
+    def for_detail(self, preview: bool = False):
         return (
-            self.select_related("part_of", "mou")
+            self.with_notes(preview)
+            .select_related("part_of", "mou")
             .prefetch_related(
                 "organisers",
                 "topics",
@@ -58,13 +60,13 @@ class EventQuerySet(PublishableQuerySet):
                     ).prefetch_related(positions_prefetch("person__positions")),
                 ),
             )
-            .prefetch_published("releases", "public_releases")
-            .prefetch_published("studies_launched", "public_studies")
-            .prefetch_published("side_events", "public_side_events")
+            .prefetch_linked("releases", "public_releases", preview)
+            .prefetch_linked("studies_launched", "public_studies", preview)
+            .prefetch_linked("side_events", "public_side_events", preview)
         )
 
 
-class Event(Translated, Publishable):
+class Event(Noted, Translated, Publishable):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
         FORUM = "forum", _("Forum")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Translated
 
 from .documents import Document
+from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
@@ -19,15 +20,16 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year only")
 
 
-class MoUQuerySet(PublishableQuerySet):
+class MoUQuerySet(NotedQuerySet, PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related(
             models.Prefetch("parties", queryset=MoUParty.objects.select_related("organisation"))
         )
 
-    def for_detail(self):
+    def for_detail(self, preview: bool = False):
         return (
-            self.select_related("document")
+            self.with_notes(preview)
+            .select_related("document")
             .prefetch_related(
                 models.Prefetch(
                     "parties",
@@ -35,13 +37,13 @@ class MoUQuerySet(PublishableQuerySet):
                 ),
                 "topics",
             )
-            .prefetch_published("events", "public_events")
-            .prefetch_published("studies", "public_studies")
-            .prefetch_published("releases", "public_releases")
+            .prefetch_linked("events", "public_events", preview)
+            .prefetch_linked("studies", "public_studies", preview)
+            .prefetch_linked("releases", "public_releases", preview)
         )
 
 
-class MoU(Translated, Publishable):
+class MoU(Noted, Translated, Publishable):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     signed_on = models.DateField(

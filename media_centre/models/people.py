@@ -11,7 +11,7 @@ from core.languages import field_suffix
 from core.models import Translated
 
 from ..uploads import validate_image_upload
-from .publishing import Publishable, PublishableQuerySet, published_q
+from .publishing import Publishable, PublishableQuerySet, linkable_q
 from .slugs import unique_slug
 
 
@@ -91,7 +91,7 @@ class PersonQuerySet(PublishableQuerySet):
     def with_positions(self):
         return self.prefetch_related(positions_prefetch())
 
-    def for_detail(self):
+    def for_detail(self, preview: bool = False):
         """The person's positions, and where they spoke, were quoted and wrote: only on public
         events, releases and studies."""
         now = timezone.now()
@@ -102,20 +102,20 @@ class PersonQuerySet(PublishableQuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "event_roles",
-                    queryset=roles.objects.filter(published_q(now, "event__"))
+                    queryset=roles.objects.filter(linkable_q(now, preview, "event__"))
                     .select_related("event")
                     .order_by("-event__start_date"),
                     to_attr="public_event_roles",
                 ),
                 models.Prefetch(
                     "quotes",
-                    queryset=quotes.objects.filter(published_q(now, "release__"))
+                    queryset=quotes.objects.filter(linkable_q(now, preview, "release__"))
                     .select_related("release")
                     .order_by("-release__release_date"),
                     to_attr="public_quotes",
                 ),
             )
-            .prefetch_published("studies", "public_studies")
+            .prefetch_linked("studies", "public_studies", preview)
         )
 
 

@@ -35,11 +35,18 @@ def published_q(now, prefix: str = "") -> Q:
     )
 
 
-def _gone_q(now) -> Q:
+def _gone_q(now, prefix: str = "") -> Q:
     """Items that were public once and are no longer: withdrawn, or past their unpublish time."""
-    return Q(publish_at__lte=now) & (
-        Q(status=Status.WITHDRAWN) | Q(status=Status.PUBLISHED, unpublish_at__lte=now)
+    return Q(**{f"{prefix}publish_at__lte": now}) & (
+        Q(**{f"{prefix}status": Status.WITHDRAWN})
+        | Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}unpublish_at__lte": now})
     )
+
+
+def linkable_q(now, preview: bool = False, prefix: str = "") -> Q:
+    """The one rule for what a page links to: published items; in a staff preview also the
+    drafts and scheduled items (shown marked "Not yet public"), never withdrawn ones."""
+    return ~_gone_q(now, prefix) if preview else published_q(now, prefix)
 
 
 def _scheduled_q(now) -> Q:
@@ -50,6 +57,9 @@ class PublishableQuerySet(InvalidatingQuerySet):
     def published(self):
         """The only rule for what the public may see, decided when the query runs."""
         return self.filter(published_q(timezone.now()))
+
+    def linkable(self, preview: bool = False):
+        return self.filter(linkable_q(timezone.now(), preview))
 
     def gone(self):
         return self.filter(_gone_q(timezone.now()))
@@ -70,17 +80,19 @@ class PublishableQuerySet(InvalidatingQuerySet):
         """What a link to one of these items needs, on another item's page."""
         return self
 
-    def for_detail(self):
+    def for_detail(self, preview: bool = False):
         """Everything the item's own page shows, fetched with it (and remembered with it for
-        the public, see views.publishing.visible_object)."""
+        the public, see views.publishing.visible_object); a staff preview links drafts too."""
         return self
 
-    def prefetch_published(self, relation: str, to_attr: str):
-        """The published items of `relation` only, as `to_attr`: a public page links to nothing
-        the public cannot see."""
+    def prefetch_linked(self, relation: str, to_attr: str, preview: bool = False):
+        """The items of `relation` a page may link (see `linkable_q`), as `to_attr`: a public
+        page links to nothing the public cannot see."""
         related = self.model._meta.get_field(relation).related_model
         return self.prefetch_related(
-            Prefetch(relation, queryset=related.objects.published().for_link(), to_attr=to_attr)
+            Prefetch(
+                relation, queryset=related.objects.linkable(preview).for_link(), to_attr=to_attr
+            )
         )
 
 
@@ -168,6 +180,10 @@ class Publishable(models.Model):
 
     def is_gone(self) -> bool:
         return self.state == State.WITHDRAWN
+
+    def is_linkable(self, preview: bool = False) -> bool:
+        """`linkable_q` for one item: whether a page (a staff preview, with `preview`) links it."""
+        return self.is_published() or (preview and not self.is_gone())
 
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.publish_at is None:

@@ -11,6 +11,7 @@ from core.models import Translated
 from ..richtext import PROSE_EXTENSIONS, sanitise
 from ..uploads import validate_image_upload
 from .documents import Document
+from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
@@ -33,7 +34,7 @@ class MediaContact(models.Model):
         return f"mailto:{self.email}" if self.email else ""
 
 
-class PressReleaseQuerySet(PublishableQuerySet):
+class PressReleaseQuerySet(NotedQuerySet, PublishableQuerySet):
     def for_list(self):
         return self.only(
             "pk",
@@ -51,8 +52,8 @@ class PressReleaseQuerySet(PublishableQuerySet):
         # Not for_list(): a prefetch matches rows by their foreign key, which only() would defer.
         return self.defer("body", "summary")
 
-    def for_detail(self):
-        return self.prefetch_related(
+    def for_detail(self, preview: bool = False):
+        return self.with_notes(preview).prefetch_related(
             "event",
             "mou",
             "study",
@@ -70,7 +71,7 @@ class PressReleaseQuerySet(PublishableQuerySet):
         )
 
 
-class PressRelease(Translated, Publishable):
+class PressRelease(Noted, Translated, Publishable):
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(
         _("slug"),

@@ -8,25 +8,27 @@ from core.models import Translated
 
 from ..uploads import validate_image_upload
 from .documents import Document
+from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import unique_slug
 
 
-class StudyQuerySet(PublishableQuerySet):
+class StudyQuerySet(NotedQuerySet, PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related("author_organisations")
 
-    def for_detail(self):
+    def for_detail(self, preview: bool = False):
         return (
-            self.select_related("launch_event", "mou")
+            self.with_notes(preview)
+            .select_related("launch_event", "mou")
             .prefetch_related("author_organisations", "topics", "files")
-            .prefetch_published("author_people", "public_authors")
-            .prefetch_published("releases", "public_releases")
+            .prefetch_linked("author_people", "public_authors", preview)
+            .prefetch_linked("releases", "public_releases", preview)
         )
 
 
-class Study(Translated, Publishable):
+class Study(Noted, Translated, Publishable):
     class Kind(models.TextChoices):
         RESEARCH_REPORT = "research-report", _("Research report")
         PAPER = "paper", _("Paper")

@@ -101,7 +101,7 @@ def seo_meta(context) -> SafeString:
     ]
     if isinstance(item, PressRelease) and item.publish_at:
         properties.append(("article:published_time", structured_data.iso(item.publish_at)))
-        properties.append(("article:modified_time", structured_data.iso(item.updated_at)))
+        properties.append(("article:modified_time", structured_data.iso(item.modified_at)))
     names = [("twitter:card", "summary_large_image")]
     if image.alt:
         names.append(("twitter:image:alt", image.alt))

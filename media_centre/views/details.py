@@ -6,9 +6,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from ..models import Event, MoU, Person, PressRelease, Study
+from ..linked import not_yet_public_on_page
+from ..models import Event, MoU, Person, PressRelease, Publishable, Study
 from ..permissions import can_preview
 from .publishing import detail_view, visible_object
+
+
+def detail_queryset(request: HttpRequest, model: type[Publishable]):
+    """The model's for_detail(): a staff preview links drafts and scheduled items too."""
+    return model.objects.for_detail(preview=can_preview(request, model))
+
+
+def render_detail(request: HttpRequest, template: str, name: str, item: Publishable):
+    context = {name: item, "item": item}
+    if can_preview(request, type(item)):
+        context["not_yet_public"] = not_yet_public_on_page(item)
+    return render(request, template, context)
 
 
 @detail_view
@@ -21,7 +34,7 @@ def release_detail(
     except ValueError:
         raise Http404 from None
     release = visible_object(
-        request, PressRelease.objects.for_detail(), release_date=release_date, slug=slug
+        request, detail_queryset(request, PressRelease), release_date=release_date, slug=slug
     )
     if release.get_absolute_url() != request.path and not getattr(release, "draft_preview", False):
         # e.g. /2025/6/19/ instead of /2025/06/19/ (a draft may move it: preview it here)
@@ -35,41 +48,39 @@ def release_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff preview of a release that has no date yet, and so no public address."""
     if not can_preview(request, PressRelease):
         raise Http404
-    release = visible_object(request, PressRelease.objects.for_detail(), pk=pk)
+    release = visible_object(request, detail_queryset(request, PressRelease), pk=pk)
     if release.release_date is not None:
         return redirect(release)
     return _render_release(request, release)
 
 
 def _render_release(request: HttpRequest, release: PressRelease) -> HttpResponse:
-    return render(
-        request, "media_centre/release_detail.html", {"release": release, "item": release}
-    )
+    return render_detail(request, "media_centre/release_detail.html", "release", release)
 
 
 @detail_view
 @require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = visible_object(request, Event.objects.for_detail(), slug=slug)
-    return render(request, "media_centre/event_detail.html", {"event": event, "item": event})
+    event = visible_object(request, detail_queryset(request, Event), slug=slug)
+    return render_detail(request, "media_centre/event_detail.html", "event", event)
 
 
 @detail_view
 @require_safe
 def mou_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    mou = visible_object(request, MoU.objects.for_detail(), slug=slug)
-    return render(request, "media_centre/mou_detail.html", {"mou": mou, "item": mou})
+    mou = visible_object(request, detail_queryset(request, MoU), slug=slug)
+    return render_detail(request, "media_centre/mou_detail.html", "mou", mou)
 
 
 @detail_view
 @require_safe
 def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    study = visible_object(request, Study.objects.for_detail(), slug=slug)
-    return render(request, "media_centre/study_detail.html", {"study": study, "item": study})
+    study = visible_object(request, detail_queryset(request, Study), slug=slug)
+    return render_detail(request, "media_centre/study_detail.html", "study", study)
 
 
 @detail_view
 @require_safe
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = visible_object(request, Person.objects.for_detail(), slug=slug)
-    return render(request, "media_centre/speaker_detail.html", {"person": person, "item": person})
+    person = visible_object(request, detail_queryset(request, Person), slug=slug)
+    return render_detail(request, "media_centre/speaker_detail.html", "person", person)

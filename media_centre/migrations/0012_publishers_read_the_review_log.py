@@ -28,7 +28,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("media_centre", "0010_pending_images"),
+        ("media_centre", "0011_public_notes"),
         ("workflow", "0001_review_log"),
     ]
 
