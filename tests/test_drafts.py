@@ -11,6 +11,7 @@ from core.drafts.models import Draft
 from media_centre.models import PressRelease, Quote, State, Status
 from media_centre.scheduled_changes import publish_due_changes
 
+from .browser.test_csp import desk_groups  # noqa: F401 (a fixture)
 from .conftest import make_person, make_quote, make_release
 from .test_admin import form_data, url
 
@@ -277,3 +278,159 @@ def test_the_list_marks_live_items_with_unpublished_changes(client, editor, live
     marked = {row.select_one("th").get_text(strip=True): bool(row.select(".nr-badge--changes"))
               for row in rows}  # fmt: skip
     assert marked == {"Seminar held": True, other.headline: False}
+
+
+# Publishing together
+
+
+def _release_with_draft_links():
+    from media_centre.models import Event
+
+    from .conftest import make_event
+
+    event = make_event(status=Status.DRAFT, title="Draft seminar")
+    speaker = make_person(status=Status.DRAFT, name="Draft Speaker")
+    release = make_release(status=Status.DRAFT, headline="Release with links", event=event)
+    make_quote(release, speaker)
+    return release, event, speaker, Event
+
+
+def test_the_publish_page_lists_unpublished_links_and_publishes_them_together(client, publisher):
+    release, event, speaker, _event_model = _release_with_draft_links()
+    client.force_login(publisher)
+
+    page = client.get(url(PressRelease, "publish", release.pk))
+    together = BeautifulSoup(page.content, "html.parser").select("input[name=together]")
+    assert {box["value"] for box in together if box.has_attr("checked")} == {
+        f"media_centre.event:{event.pk}",
+        f"media_centre.person:{speaker.pk}",
+    }
+    response = client.post(
+        url(PressRelease, "publish", release.pk),
+        {"when": "now", "together": [box["value"] for box in together]},
+    )
+
+    assert response.status_code == 302
+    for item in (release, event, speaker):
+        item.refresh_from_db()
+        assert item.state == State.PUBLISHED
+    assert "Draft seminar" in public(release) and "Draft Speaker" in public(release)
+
+
+def test_a_link_left_out_is_named_to_the_publisher(client, publisher):
+    release, event, speaker, _event_model = _release_with_draft_links()
+    client.force_login(publisher)
+
+    response = client.post(
+        url(PressRelease, "publish", release.pk),
+        {"when": "now", "together": [f"media_centre.person:{speaker.pk}"]},
+        follow=True,
+    )
+
+    assert "Left unpublished, and so not on its page: “Draft seminar”" in text(response)
+    event.refresh_from_db()
+    assert event.state == State.DRAFT
+    assert "Draft seminar" not in public(release)
+
+
+def test_publishing_in_the_form_names_the_links_left_out(client, publisher):
+    release, _event, _speaker, _event_model = _release_with_draft_links()
+    client.force_login(publisher)
+
+    response = edit(client, release, status=Status.PUBLISHED)
+    page = text(client.get(response["Location"]))
+
+    assert "links items that are not public" in page
+    assert "Draft seminar" in page and "Draft Speaker" in page
+
+
+def test_publish_now_names_the_links_left_out(client, publisher):
+    release, _event, _speaker, _event_model = _release_with_draft_links()
+    client.force_login(publisher)
+
+    response = client.post(
+        url(PressRelease, "changelist"),
+        {"action": "publish_now", "_selected_action": [release.pk]},
+        follow=True,
+    )
+
+    assert "links items that are not public" in text(response)
+    assert "Draft seminar" in text(response)
+
+
+def test_a_correction_puts_a_dated_note_on_the_page(client, editor, publisher, live):
+    client.force_login(editor)
+    edit(client, live, body_en="<p>The corrected body.</p>")
+    client.force_login(publisher)
+
+    missing = client.post(
+        url(PressRelease, "publish", live.pk), {"when": "now", "kind": "correction"}
+    )
+    assert missing.status_code == 200 and "at least one language" in text(missing)
+    client.post(
+        url(PressRelease, "publish", live.pk),
+        {"when": "now", "kind": "correction", "note_en": "The body was corrected."},
+    )
+
+    page = public(live)
+    assert "The corrected body." in page
+    assert "Correction" in page and "The body was corrected." in page
+
+
+# Two people editing the draft of a live item
+
+
+def test_a_save_over_a_newer_draft_is_refused_and_names_who_saved_it(client, live):
+    from .conftest import make_staff
+
+    alice = make_staff("Editor", first_name="Alice", last_name="Chan")
+    bob = make_staff("Editor", first_name="Bob", last_name="Chan")
+    alices, bobs = Client(), Client()
+    alices.force_login(alice)
+    bobs.force_login(bob)
+    alice_form = form_data(alices.get(url(PressRelease, "change", live.pk)))
+    bob_form = form_data(bobs.get(url(PressRelease, "change", live.pk)))
+
+    alice_form["summary_en"] = "Alice's summary."
+    assert alices.post(url(PressRelease, "change", live.pk), alice_form).status_code == 302
+    bob_form["headline_en"] = "Bob's headline"
+    refused = bobs.post(url(PressRelease, "change", live.pk), bob_form)
+
+    assert refused.status_code == 200
+    panel = " ".join(
+        BeautifulSoup(refused.content, "html.parser").select_one(".nr-conflict").get_text().split()
+    )
+    assert "Alice's summary." in panel and "Alice Chan" in panel
+    data = form_data(bobs.get(url(PressRelease, "change", live.pk)))
+    assert (data["summary_en"], data["headline_en"]) == ("Alice's summary.", "Seminar held")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_draft_saves_at_the_same_moment_never_overwrite_each_other(desk_groups):  # noqa: F811
+    from .conftest import all_at_once, make_staff
+
+    live = make_release(headline="Seminar held", summary="Published summary.")
+    editors = [make_staff("Editor", first_name=name) for name in ("Alice", "Bob")]
+    forms = []
+    for editor in editors:
+        opened = Client()
+        opened.force_login(editor)
+        forms.append(form_data(opened.get(url(PressRelease, "change", live.pk))))
+    outcomes = []
+
+    def visit(client, n):
+        client.force_login(editors[n])
+        data = {**forms[n], "summary_en": f"Summary by editor {n}."}
+        response = client.post(url(PressRelease, "change", live.pk), data)
+        outcomes.append(response.status_code)
+        return []
+
+    assert all_at_once(2, visit) == []
+
+    assert sorted(outcomes) == [200, 302]  # one saved, the other refused and shown why
+    opened = Client()
+    opened.force_login(editors[0])
+    saved = form_data(opened.get(url(PressRelease, "change", live.pk)))["summary_en"]
+    assert saved in ("Summary by editor 0.", "Summary by editor 1.")
+    assert PressRelease.objects.get(pk=live.pk).summary == "Published summary."
+    assert Draft.objects.count() == 1
