@@ -239,3 +239,27 @@ def test_bad_review_requests_get_plain_answers(client, people, release):
     assert client.get(review(release, "submit")).status_code == 200
     long = client.post(review(release, "submit"), {"note": "x" * 5000})
     assert long.status_code == 200 and not Step.objects.exists()
+
+
+def test_a_sign_off_counts_only_while_its_author_is_in_the_group(
+    client, people, release, compliance
+):
+    client.force_login(compliance)
+    client.post(review(release, "sign-off"), {"note": "Checked."})
+    compliance.groups.clear()
+    client.force_login(people["publisher"])
+
+    response = client.post(url(PressRelease, "publish", release.pk), {"when": "now"})
+
+    assert "Compliance has not signed off this version" in text(response)
+    release.refresh_from_db()
+    assert release.state == State.DRAFT
+
+
+def test_exporting_the_log_with_a_made_up_filter_is_a_bad_request(client, people, release):
+    submit(client, people["editor"], release)
+    client.force_login(people["publisher"])
+
+    response = client.get(reverse("admin:workflow_step_export") + "?at__gte=not-a-date")
+
+    assert response.status_code == 400

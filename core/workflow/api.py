@@ -99,9 +99,12 @@ def _valid_sign_off(obj: models.Model) -> Step | None:
     if not sign_off_group() or obj.pk is None:
         return None
     revision_id = current_revision_id(obj)
+    # Only a sign-off by someone who is in the group now counts.
+    members = get_user_model().objects.filter(is_active=True, groups__name=sign_off_group())
     return (
         steps_of(obj)
         .filter(action=Action.SIGNED_OFF, revision_id=revision_id)
+        .filter(user_id__in=members.values("pk"))
         .order_by("-pk")
         .first()
     )
