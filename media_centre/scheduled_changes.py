@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.drafts import store as drafts
+from core.workflow import api as review
 
 from .models import PUBLISHING_FIELDS
+from .notes import add_public_note
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +33,21 @@ def publish_due_changes() -> None:
                     continue
                 if draft.publish_at > timezone.now():
                     continue
+                user, note, when = (
+                    draft.scheduled_by,
+                    draft.on_publish.get("note"),
+                    draft.publish_at,
+                )
                 drafts.publish(
                     obj,
                     keep=PUBLISHING_FIELDS,
-                    user=draft.scheduled_by,
+                    user=user,
                     comment=gettext("Published the changes scheduled for this time."),
+                )
+                if note:
+                    add_public_note(obj, note["kind"], note["texts"], user, at=when)
+                review.record(
+                    obj, review.Action.PUBLISHED, user, gettext("Scheduled changes published.")
                 )
             logger.info("Published the scheduled changes of %s %s", model.__name__, obj.pk)
         except (ValidationError, IntegrityError):

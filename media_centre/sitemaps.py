@@ -1,6 +1,7 @@
 """sitemap.xml with language alternates, and robots.txt."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -42,11 +43,17 @@ class _InEveryLanguage(Sequence):
     """The (item, language) pairs Django's i18n sitemaps page through, counted and sliced in the
     database: Django's own builds every pair of the archive in memory first, on every request."""
 
-    def __init__(self, items: QuerySet, languages: list[str], count_name: str):
-        self.items, self.languages, self.count_name = items, languages, count_name
+    def __init__(self, items: Callable[[], QuerySet], languages: list[str], count_name: str):
+        # The query is built only when needed: the index asks for the count, which is
+        # remembered, and building a query costs more than reading a remembered number.
+        self._items, self.languages, self.count_name = items, languages, count_name
+
+    @cached_property
+    def items(self) -> QuerySet:
+        return self._items()
 
     def count(self) -> int:
-        items = page_cache.remember(self.count_name, self.items.count)
+        items = page_cache.remember(self.count_name, lambda: self.items.count())
         return items * len(self.languages)
 
     def __len__(self) -> int:
@@ -72,7 +79,7 @@ class PublishedSitemap(_Multilingual):
     @property
     def paginator(self) -> Paginator:
         label = self.model._meta.label
-        pairs = _InEveryLanguage(self.items(), self._languages(), f"sitemap-count:{label}")
+        pairs = _InEveryLanguage(self.items, self._languages(), f"sitemap-count:{label}")
         return Paginator(pairs, self.limit)
 
     def items(self):

@@ -434,3 +434,62 @@ def test_two_draft_saves_at_the_same_moment_never_overwrite_each_other(desk_grou
     assert saved in ("Summary by editor 0.", "Summary by editor 1.")
     assert PressRelease.objects.get(pk=live.pk).summary == "Published summary."
     assert Draft.objects.count() == 1
+
+
+def _schedule_correction(client, live, hours=2):
+    soon = timezone.localtime() + dt.timedelta(hours=hours)
+    return client.post(
+        url(PressRelease, "publish", live.pk),
+        {
+            "when": "later",
+            "at_0": soon.strftime("%Y-%m-%d"),
+            "at_1": soon.strftime("%H:%M"),
+            "kind": "correction",
+            "note_en": "The summary was corrected.",
+        },
+    )
+
+
+def test_a_scheduled_correction_shows_its_note_when_its_changes_go_public(
+    client, editor, publisher, live
+):
+    client.force_login(editor)
+    edit(client, live, summary_en="Corrected summary.", body_en="<p>Corrected body.</p>")
+    client.force_login(publisher)
+
+    assert _schedule_correction(client, live).status_code == 302
+    assert "The summary was corrected." not in public(live)
+    Draft.objects.update(publish_at=timezone.now() - dt.timedelta(seconds=1))
+    publish_due_changes.call()
+
+    page = public(live)
+    assert "Corrected body." in page and "The summary was corrected." in page
+
+
+def test_changing_a_scheduled_draft_unschedules_it_and_its_note(client, editor, publisher, live):
+    client.force_login(editor)
+    edit(client, live, summary_en="Corrected summary.")
+    client.force_login(publisher)
+    _schedule_correction(client, live)
+    client.force_login(editor)
+
+    response = edit(client, live, summary_en="Corrected again.")
+
+    assert "they are no longer scheduled" in text(client.get(response["Location"]))
+    draft = Draft.objects.get()
+    assert (draft.publish_at, draft.on_publish) == (None, {})
+    publish_due_changes.call()
+    assert "The summary was corrected." not in public(live)
+    assert "Corrected again." not in public(live)
+
+
+def test_saving_a_scheduled_draft_unchanged_keeps_its_schedule(client, editor, publisher, live):
+    client.force_login(editor)
+    edit(client, live, summary_en="Corrected summary.")
+    client.force_login(publisher)
+    _schedule_correction(client, live)
+    client.force_login(editor)
+
+    edit(client, live)
+
+    assert Draft.objects.get().publish_at is not None

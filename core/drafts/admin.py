@@ -69,6 +69,15 @@ class DraftAdmin:
                 ),
                 messages.INFO,
             )
+            if before is not None and before.publish_at is not None:
+                self.message_user(
+                    request,
+                    gettext(
+                        "These changes had been scheduled to become public; changed again, "
+                        "they are no longer scheduled, and wait for a publisher."
+                    ),
+                    messages.WARNING,
+                )
         return response
 
     def current_snapshot(self, obj):

@@ -21,6 +21,9 @@ class Draft(models.Model):
     scheduled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the app does when scheduled changes become public (e.g. a correction's note): kept
+    # with them, so that it is dropped with the schedule when someone changes the draft again.
+    on_publish = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("draft")

@@ -208,6 +208,11 @@ def edit(
             write(live, drafted, keep=keep)
             Draft.objects.filter(**_key(obj)).delete()
             return result, False
+        previous = draft_of(obj)
+        if previous is not None and content_of(snapshot_of(obj, previous), keep) == content_of(
+            drafted, keep
+        ):
+            return result, True  # the same changes: they stay as they were (and scheduled)
         Draft.objects.update_or_create(
             **_key(obj),
             defaults={
@@ -216,6 +221,7 @@ def edit(
                 "saved_by_id": captured.revision["user_id"],
                 "publish_at": None,
                 "scheduled_by": None,
+                "on_publish": {},
             },
         )
     return result, True
@@ -246,8 +252,12 @@ def discard(obj: models.Model) -> bool:
     return Draft.objects.filter(**_key(obj)).delete()[0] > 0
 
 
-def schedule(obj: models.Model, when, user) -> None:
-    Draft.objects.filter(**_key(obj)).update(publish_at=when, scheduled_by=user)
+def schedule(obj: models.Model, when, user, on_publish: dict | None = None) -> None:
+    """Make the draft public at `when` (None: unschedule it). A later change to the draft
+    unschedules it: what was scheduled is what a publisher read."""
+    Draft.objects.filter(**_key(obj)).update(
+        publish_at=when, scheduled_by=user, on_publish=on_publish or {}
+    )
 
 
 def due() -> list[Draft]:

@@ -266,10 +266,10 @@ class PublishViewMixin:
             # Public now; its changes become public at the chosen time (core.periodic).
             with drafts.shown(obj, keep=PUBLISHING_FIELDS):
                 self._check(model._base_manager.get(pk=obj.pk), public_at=obj.publish_at)
-            drafts.schedule(obj, moment, user)
+            # A correction's note goes public with the changes, and not if they are unscheduled.
+            note = {"kind": kind, "texts": form.texts()} if kind != MINOR else None
+            drafts.schedule(obj, moment, user, on_publish={"note": note} if note else None)
             self._publish_linked(request, obj, together, moment)
-            if kind != MINOR:
-                notes.add_public_note(obj, kind, form.texts(), user, at=moment)
             what = gettext("Its changes become public on %(time)s.") % {"time": _when(moment)}
         else:
             if has_draft:

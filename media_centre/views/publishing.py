@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from functools import wraps
 
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -29,21 +28,23 @@ class Withdrawn(Exception):
         self.item = item
 
 
-def visible_object(request: HttpRequest, queryset: models.QuerySet, **lookup) -> Publishable:
-    """The item at this address as this visitor may see it, or 404 / 410.
+def visible_object(request: HttpRequest, model: type[Publishable], **lookup) -> Publishable:
+    """The item at this address as this visitor may see it, or 404 / 410, with everything its
+    page shows (`model.objects.for_detail()`).
 
-    What the public sees at an address is looked up once per content change (with everything
-    the view's queryset prefetches) and remembered under the view's name: each view asks with
-    one queryset. Addresses that find nothing are not remembered, so a crawler trying made-up
-    addresses cannot fill the cache."""
-    if can_preview(request, queryset.model):
+    What the public sees at an address is looked up once per content change and remembered
+    under the view's name; the query is not even built until then (building one costs more
+    than a whole remembered page). Addresses that find nothing are not remembered, so a
+    crawler trying made-up addresses cannot fill the cache."""
+    if can_preview(request, model):
         page_cache.mark_preview(request)  # staff see the item as it is now: keep nothing
+        queryset = model.objects.for_detail(preview=True)
         try:
             item = queryset.get(**lookup)
-        except queryset.model.DoesNotExist:
+        except model.DoesNotExist:
             raise Http404 from None
         shown = getattr(request, "_draft_shown", None)
-        if shown == (queryset.model, item.pk):
+        if shown == (model, item.pk):
             # The rows hold the draft now (detail_view rolls it back): fetch it as the page would.
             item = queryset.get(pk=item.pk)
             item.draft_preview = True
@@ -54,12 +55,12 @@ def visible_object(request: HttpRequest, queryset: models.QuerySet, **lookup) ->
 
     def find() -> tuple[bool, Publishable | None]:
         try:
-            return True, queryset.published().get(**lookup)
-        except queryset.model.DoesNotExist:
-            return False, queryset.model.objects.gone().filter(**lookup).first()
+            return True, model.objects.for_detail().published().get(**lookup)
+        except model.DoesNotExist:
+            return False, model.objects.gone().filter(**lookup).first()
 
     match = request.resolver_match
-    name = f"visible:{match.view_name if match else queryset.model._meta.label}:{lookup}"
+    name = f"visible:{match.view_name if match else model._meta.label}:{lookup}"
     published, item = page_cache.remember(name, find, keep=lambda found: found[1] is not None)
     if published:
         return item
