@@ -66,6 +66,7 @@ def test_an_editors_change_to_a_live_quote_is_not_public(client, editor, live):
     # The desk shows the draft, and says so.
     page = text(client.get(url(PressRelease, "change", live.pk)))
     assert "Saved as a draft of the next version" in page
+    assert "was changed successfully" not in page  # it is not public: no mixed message
     assert "Unpublished changes" in page
     assert quote_field(client, live) == "The corrected quote."
 

@@ -54,21 +54,31 @@ class DraftAdmin:
             return response
 
         before = store.draft_of(obj)
-        response, kept = self._in_draft(request, obj, run)
+        # The admin's "was changed successfully" waits until it is known where the change went.
+        request._draft_held_messages = held = []
+        try:
+            response, kept = self._in_draft(request, obj, run)
+        finally:
+            del request._draft_held_messages
         after = store.draft_of(obj)
-        if (
+        saved_draft = (
             request.method == "POST"
             and kept
             and (before is None or after is None or after.revision_id != before.revision_id)
-        ):
+        )
+        if saved_draft and held:
             self.message_user(
                 request,
                 gettext(
                     "Saved as a draft of the next version. The public still sees the published "
                     "version until a publisher publishes these changes."
                 ),
-                messages.INFO,
+                messages.SUCCESS,
             )
+        else:
+            for args, kwargs in held:
+                super().message_user(*args, **kwargs)
+        if saved_draft:
             if before is not None and before.publish_at is not None:
                 self.message_user(
                     request,
@@ -79,6 +89,13 @@ class DraftAdmin:
                     messages.WARNING,
                 )
         return response
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        held = getattr(request, "_draft_held_messages", None)
+        if held is not None and level == messages.SUCCESS:
+            held.append(((request, message, level, *args), kwargs))
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def current_snapshot(self, obj):
         draft = store.draft_of(obj)
