@@ -264,10 +264,8 @@ def test_change_form_shows_the_state_and_a_preview_link(client, editor):
 def test_publishing_an_incomplete_release_says_what_is_missing(client, publisher):
     release = make_release(status=Status.DRAFT, summary="")
     client.force_login(publisher)
-    data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data["status"] = Status.PUBLISHED
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    response = client.post(url(PressRelease, "publish", release.pk) + "?when=now", {})
 
     assert response.status_code == 200
     assert "Fill in the summary before publishing." in response.content.decode()
@@ -382,7 +380,7 @@ def test_editor_posting_the_publish_action_anyway_publishes_nothing(client, edit
 
     client.post(
         url(PressRelease, "changelist"),
-        {"action": "publish_now", "_selected_action": [release.pk], "index": "0"},
+        {"action": "publish_now", "confirm": "yes", "_selected_action": [release.pk], "index": "0"},
     )
 
     release.refresh_from_db()
@@ -448,11 +446,18 @@ def test_editor_forms_show_no_publishing_fields(client, editor, model):
 
 
 @pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda m: m._meta.model_name)
-def test_publisher_forms_show_every_publishing_field(client, publisher, model):
+def test_publisher_forms_publish_only_through_the_two_explicit_actions(client, publisher, model):
+    # Saving the form never publishes: "Publish now…" and "Schedule…" lead to their own pages.
     client.force_login(publisher)
     for response in add_and_change_pages(client, model):
         assert response.status_code == 200
-        assert form_inputs(response) >= PUBLISHING_INPUTS
+        inputs = form_inputs(response)
+        assert not inputs & {"status", "publish_at_0", "publish_at_1"}
+        assert {"unpublish_at_0", "withdrawn_reason", "_publish", "_schedule"} <= inputs
+    page = BeautifulSoup(response.content, "html.parser")  # the change form of a draft
+    links = {a.text: a["href"] for a in page.select(".nr-publishing-actions a")}
+    assert links["Publish now…"].endswith("/publish/?when=now")
+    assert links["Schedule…"].endswith("/publish/?when=later")
 
 
 @pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda m: m._meta.model_name)
@@ -480,19 +485,88 @@ def test_editor_posting_published_publishes_nothing_on_any_form(client, editor, 
 # Publishers publish and withdraw
 
 
-def test_publisher_can_publish_through_the_form(client, publisher):
+def test_publisher_saving_the_form_with_published_does_not_publish(client, publisher):
     release = make_release(status=Status.DRAFT)
     client.force_login(publisher)
     data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    assert data["publish_at_0"] == ""
-    data["status"] = Status.PUBLISHED
+    data.update(status=Status.PUBLISHED, publish_at_0="2025-06-19", publish_at_1="10:00")
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    assert client.post(url(PressRelease, "change", release.pk), data).status_code == 302
 
-    assert response.status_code == 302
+    release.refresh_from_db()
+    assert (release.state, release.publish_at) == (State.DRAFT, None)
+
+
+def test_save_and_publish_now_leads_to_the_confirmation_then_publishes(client, publisher):
+    release = make_release(status=Status.DRAFT)
+    client.force_login(publisher)
+    data = form_data(client.get(url(PressRelease, "change", release.pk)))
+
+    saved = client.post(url(PressRelease, "change", release.pk), {**data, "_publish": "x"})
+    assert saved["Location"] == url(PressRelease, "publish", release.pk) + "?when=now"
+    page = client.get(saved["Location"]).content.decode()
+    assert "It becomes public at once" in page and "Hong Kong time (HKT)" in page
+    release.refresh_from_db()
+    assert release.state == State.DRAFT
+
+    assert client.post(saved["Location"], {}).status_code == 302
     release.refresh_from_db()
     assert release.state == State.PUBLISHED
     assert release.publish_at <= timezone.now()
+
+
+def test_scheduling_is_confirmed_in_words_before_it_is_set(client, publisher):
+    release = make_release(status=Status.DRAFT)
+    client.force_login(publisher)
+    schedule = url(PressRelease, "publish", release.pk) + "?when=later"
+    when = timezone.localtime() + dt.timedelta(days=3)
+    chosen = {"at_0": when.strftime("%Y-%m-%d"), "at_1": "09:30"}
+
+    missing = client.post(schedule, {})
+    assert "Give the date and time it becomes public." in missing.content.decode()
+    asked = client.post(schedule, chosen)
+    text = asked.content.decode()
+    assert "It will become public on" in text and "9:30 a.m., Hong Kong time (HKT)" in text
+    release.refresh_from_db()
+    assert release.state == State.DRAFT
+
+    confirmed = BeautifulSoup(text, "html.parser").find("input", attrs={"name": "confirmed"})
+    done = client.post(schedule, {**chosen, "confirmed": confirmed["value"]})
+
+    assert done.status_code == 302
+    release.refresh_from_db()
+    assert release.state == State.SCHEDULED
+    assert timezone.localtime(release.publish_at).strftime("%Y-%m-%d %H:%M") == (
+        f"{chosen['at_0']} 09:30"
+    )
+
+
+def test_a_schedule_can_be_cancelled(client, publisher):
+    release = make_release(publish_at=timezone.now() + dt.timedelta(days=1))
+    client.force_login(publisher)
+
+    change = client.get(url(PressRelease, "change", release.pk)).content.decode()
+    assert "Cancel the schedule" in change
+    assert client.get(url(PressRelease, "unschedule", release.pk)).status_code == 405
+    response = client.post(url(PressRelease, "unschedule", release.pk), follow=True)
+
+    assert "no longer scheduled" in shown_messages(response)[0]
+    release.refresh_from_db()
+    assert (release.state, release.publish_at) == (State.DRAFT, None)
+
+
+def test_a_published_item_is_withdrawn_from_its_form(client, publisher):
+    release = make_release()
+    client.force_login(publisher)
+    withdraw = url(PressRelease, "withdraw", release.pk)
+
+    assert withdraw in client.get(url(PressRelease, "change", release.pk)).content.decode()
+    asked = client.get(withdraw)
+    assert "Reason for withdrawal" in asked.content.decode()
+    client.post(withdraw, {"confirm": "yes", "reason": "Issued in error."})
+
+    release.refresh_from_db()
+    assert (release.state, release.withdrawn_reason) == (State.WITHDRAWN, "Issued in error.")
 
 
 def test_publisher_is_offered_publish_withdraw_and_delete(client, publisher):
@@ -510,7 +584,12 @@ def test_publisher_can_publish_in_bulk(client, publisher):
 
     response = client.post(
         url(PressRelease, "changelist"),
-        {"action": "publish_now", "_selected_action": [d.pk for d in drafts], "index": "0"},
+        {
+            "action": "publish_now",
+            "confirm": "yes",
+            "_selected_action": [d.pk for d in drafts],
+            "index": "0",
+        },
         follow=True,
     )
 
@@ -529,7 +608,12 @@ def test_publish_action_reports_what_is_missing_and_publishes_the_rest(client, p
 
     response = client.post(
         url(PressRelease, "changelist"),
-        {"action": "publish_now", "_selected_action": [incomplete.pk, complete.pk], "index": "0"},
+        {
+            "action": "publish_now",
+            "confirm": "yes",
+            "_selected_action": [incomplete.pk, complete.pk],
+            "index": "0",
+        },
         follow=True,
     )
 
@@ -542,20 +626,38 @@ def test_publish_action_reports_what_is_missing_and_publishes_the_rest(client, p
     assert (incomplete.state, complete.state) == (State.DRAFT, State.PUBLISHED)
 
 
-def test_publish_action_leaves_a_scheduled_release_on_its_schedule(client, publisher):
-    embargo = timezone.now() + dt.timedelta(days=1)
-    release = make_release(publish_at=embargo)
+def test_publish_action_asks_first_and_says_when(client, publisher):
+    release = make_release(status=Status.DRAFT)
     client.force_login(publisher)
 
     response = client.post(
         url(PressRelease, "changelist"),
         {"action": "publish_now", "_selected_action": [release.pk], "index": "0"},
-        follow=True,
     )
 
-    assert "is scheduled for" in shown_messages(response)[0]
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "becomes public at once" in text and "Hong Kong time (HKT)" in text
+    assert release.headline in text
     release.refresh_from_db()
-    assert release.publish_at == embargo
+    assert release.state == State.DRAFT
+
+
+def test_publish_action_publishes_a_scheduled_release_now(client, publisher):
+    embargo = timezone.now() + dt.timedelta(days=1)
+    release = make_release(publish_at=embargo)
+    client.force_login(publisher)
+    chosen = {"action": "publish_now", "_selected_action": [release.pk], "index": "0"}
+
+    confirm = client.post(url(PressRelease, "changelist"), chosen)
+    assert "was scheduled for" in confirm.content.decode()
+    response = client.post(
+        url(PressRelease, "changelist"), {**chosen, "confirm": "yes"}, follow=True
+    )
+
+    assert "Published 1 item" in shown_messages(response)[0]
+    release.refresh_from_db()
+    assert release.state == State.PUBLISHED and release.publish_at <= timezone.now()
 
 
 def test_withdraw_asks_for_a_reason_then_withdraws(client, publisher):
@@ -597,13 +699,11 @@ def test_editor_cannot_withdraw(client, editor):
 # MoUs need two parties to be published
 
 
-def test_an_mou_with_one_party_cannot_be_published_through_the_form(client, publisher):
+def test_an_mou_with_one_party_cannot_be_published_from_its_page(client, publisher):
     mou = make_mou(parties=1, status=Status.DRAFT)
     client.force_login(publisher)
-    data = form_data(client.get(url(MoU, "change", mou.pk)))
-    data["status"] = Status.PUBLISHED
 
-    response = client.post(url(MoU, "change", mou.pk), data)
+    response = client.post(url(MoU, "publish", mou.pk) + "?when=now", {})
 
     assert response.status_code == 200
     assert "An MoU has at least two parties." in response.content.decode()
@@ -617,7 +717,7 @@ def test_an_mou_with_one_party_cannot_be_published_in_bulk(client, publisher):
 
     response = client.post(
         url(MoU, "changelist"),
-        {"action": "publish_now", "_selected_action": [mou.pk], "index": "0"},
+        {"action": "publish_now", "confirm": "yes", "_selected_action": [mou.pk], "index": "0"},
         follow=True,
     )
 
@@ -626,13 +726,11 @@ def test_an_mou_with_one_party_cannot_be_published_in_bulk(client, publisher):
     assert mou.status == Status.DRAFT
 
 
-def test_an_mou_with_two_parties_is_published_through_the_form(client, publisher):
+def test_an_mou_with_two_parties_is_published_from_its_page(client, publisher):
     mou = make_mou(parties=2, status=Status.DRAFT)
     client.force_login(publisher)
-    data = form_data(client.get(url(MoU, "change", mou.pk)))
-    data["status"] = Status.PUBLISHED
 
-    assert client.post(url(MoU, "change", mou.pk), data).status_code == 302
+    assert client.post(url(MoU, "publish", mou.pk) + "?when=now", {}).status_code == 302
     mou.refresh_from_db()
     assert mou.state == State.PUBLISHED
 

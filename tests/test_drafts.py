@@ -32,6 +32,17 @@ def edit(client, release, **changes):
     return client.post(url(PressRelease, "change", release.pk), data)
 
 
+def schedule_fields(moment) -> dict:
+    """What the publish page posts to schedule at `moment`, once the time is confirmed."""
+    local = timezone.localtime(moment).replace(second=0, microsecond=0)
+    return {
+        "when": "later",
+        "at_0": local.strftime("%Y-%m-%d"),
+        "at_1": local.strftime("%H:%M"),
+        "confirmed": local.isoformat(),
+    }
+
+
 def publish(client, release, **fields):
     return client.post(url(PressRelease, "publish", release.pk), {"when": "now", **fields})
 
@@ -177,9 +188,7 @@ def test_changes_published_at_a_time_become_public_then(client, editor, publishe
     response = client.post(
         url(PressRelease, "publish", live.pk),
         {
-            "when": "later",
-            "at_0": soon.strftime("%Y-%m-%d"),
-            "at_1": soon.strftime("%H:%M"),
+            **schedule_fields(soon),
             "kind": "minor",
         },
     )
@@ -212,19 +221,14 @@ def test_discarding_the_draft_leaves_the_published_version(client, editor, live)
     assert client.get(url(PressRelease, "discard_draft", live.pk)).status_code == 405
 
 
-def test_a_publisher_rescheduling_in_the_form_applies_at_once(client, publisher):
+def test_a_publisher_rescheduling_applies_at_once(client, publisher):
     release = make_release()
     later = timezone.now() + dt.timedelta(days=2)
     PressRelease.objects.filter(pk=release.pk).update(publish_at=later)
     client.force_login(publisher)
     new = timezone.localtime(later + dt.timedelta(days=1))
 
-    edit(
-        client,
-        release,
-        publish_at_0=new.strftime("%Y-%m-%d"),
-        publish_at_1=new.strftime("%H:%M:%S"),
-    )
+    client.post(url(PressRelease, "publish", release.pk) + "?when=later", schedule_fields(new))
 
     release.refresh_from_db()
     assert timezone.localtime(release.publish_at).date() == new.date()
@@ -236,7 +240,9 @@ def test_withdrawing_a_live_item_with_a_draft_keeps_no_draft(client, editor, pub
     edit(client, live, summary_en="Draft summary.")
     client.force_login(publisher)
 
-    edit(client, live, status=Status.WITHDRAWN, withdrawn_reason="Issued in error.")
+    client.post(
+        url(PressRelease, "withdraw", live.pk), {"confirm": "yes", "reason": "Issued in error."}
+    )
 
     live.refresh_from_db()
     assert live.state == State.WITHDRAWN
@@ -334,14 +340,14 @@ def test_a_link_left_out_is_named_to_the_publisher(client, publisher):
     assert "Draft seminar" not in public(release)
 
 
-def test_publishing_in_the_form_names_the_links_left_out(client, publisher):
+def test_publishing_leaving_links_out_names_them(client, publisher):
     release, _event, _speaker, _event_model = _release_with_draft_links()
     client.force_login(publisher)
 
-    response = edit(client, release, status=Status.PUBLISHED)
+    response = publish(client, release, together=[])
     page = text(client.get(response["Location"]))
 
-    assert "links items that are not public" in page
+    assert "Left unpublished, and so not on its page" in page
     assert "Draft seminar" in page and "Draft Speaker" in page
 
 
@@ -351,7 +357,7 @@ def test_publish_now_names_the_links_left_out(client, publisher):
 
     response = client.post(
         url(PressRelease, "changelist"),
-        {"action": "publish_now", "_selected_action": [release.pk]},
+        {"action": "publish_now", "confirm": "yes", "_selected_action": [release.pk]},
         follow=True,
     )
 
@@ -442,9 +448,7 @@ def _schedule_correction(client, live, hours=2):
     return client.post(
         url(PressRelease, "publish", live.pk),
         {
-            "when": "later",
-            "at_0": soon.strftime("%Y-%m-%d"),
-            "at_1": soon.strftime("%H:%M"),
+            **schedule_fields(soon),
             "kind": "correction",
             "note_en": "The summary was corrected.",
         },

@@ -81,7 +81,10 @@ def test_the_publish_now_action(client, editor, kind):
     obj = make(status=Status.DRAFT)
     client.force_login(editor)
 
-    client.post(url(model, "changelist"), {"action": "publish_now", "_selected_action": [obj.pk]})
+    client.post(
+        url(model, "changelist"),
+        {"action": "publish_now", "confirm": "yes", "_selected_action": [obj.pk]},
+    )
 
     obj.refresh_from_db()
     assert obj.state == State.DRAFT

@@ -150,10 +150,10 @@ def test_with_a_sign_off_group_nothing_is_published_before_it_signs_off(
     assert blocked.status_code == 200
     assert "Compliance has not signed off this version" in text(blocked)
     data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data.update(status=Status.PUBLISHED)
-    by_form = client.post(url(PressRelease, "change", release.pk), data)
-    assert by_form.status_code == 200 and "Compliance has not signed off" in text(by_form)
-    client.post(url(PressRelease, "changelist"), {"action": "publish_now",
+    data.update(status=Status.PUBLISHED, _publish="Save and publish now…")
+    by_form = client.post(url(PressRelease, "change", release.pk), data, follow=True)
+    assert "Compliance has not signed off" in text(by_form)
+    client.post(url(PressRelease, "changelist"), {"action": "publish_now", "confirm": "yes",
                                                   "_selected_action": [release.pk]})  # fmt: skip
     release.refresh_from_db()
     assert release.state == State.DRAFT

@@ -137,7 +137,8 @@ def test_a_document_save_is_a_revision(client, editor):
 def test_publishing_from_the_list_is_a_revision_in_the_actions_words(client, publisher, draft):
     client.force_login(publisher)
     response = client.post(
-        url(PressRelease, "changelist"), {"action": "publish_now", "_selected_action": [draft.pk]}
+        url(PressRelease, "changelist"),
+        {"action": "publish_now", "confirm": "yes", "_selected_action": [draft.pk]},
     )
 
     assert response.status_code == 302
@@ -326,9 +327,11 @@ def test_editor_restores_an_earlier_revision_of_a_draft_as_a_new_revision(client
 def test_restoring_keeps_a_drafts_publishing_state(client, editor, publisher):
     release = make_release(status=Status.DRAFT)
     client.force_login(publisher)
-    save(client, release, status=Status.PUBLISHED, summary_en="Published text.")
-    save(client, release, status=Status.DRAFT, summary_en="Back to draft.")
-    published, _draft = versions(release)
+    save(client, release, summary_en="Published text.")
+    client.post(url(PressRelease, "publish", release.pk), {"when": "now"})
+    PressRelease.objects.filter(pk=release.pk).update(status=Status.DRAFT, publish_at=None)
+    save(client, release, summary_en="Back to draft.")
+    _saved, published, _draft = versions(release)
     assert published.field_dict["status"] == Status.PUBLISHED
 
     client.force_login(editor)

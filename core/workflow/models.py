@@ -27,6 +27,7 @@ class Step(models.Model):
         PUBLISHED = "published", _("Published")
         SCHEDULED = "scheduled", _("Scheduled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        UNSCHEDULED = "unscheduled", _("Schedule cancelled")
 
     # Keys without database constraints: the log outlives the items, users and revisions it
     # names, and names them in words too.

@@ -16,7 +16,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -40,6 +40,25 @@ MINOR = "minor"
 def _when(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
+
+
+def zone_in_words() -> str:
+    """The desk's time zone as editors know it: "Hong Kong time (HKT)"."""
+    zone = timezone.get_current_timezone()
+    city = str(zone).rsplit("/", 1)[-1].replace("_", " ")
+    return gettext("%(city)s time (%(abbreviation)s)") % {
+        "city": city,
+        "abbreviation": timezone.localtime().tzname(),
+    }
+
+
+def when_in_words(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return gettext("%(day)s at %(time)s, %(zone)s") % {
+        "day": f"{date_format(local, 'l')}, {date_format(local, 'DATE_FORMAT')}",
+        "time": date_format(local, "TIME_FORMAT"),
+        "zone": zone_in_words(),
+    }
 
 
 def _link_key(obj) -> str:
@@ -82,9 +101,20 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, public: bool, links: list, **kwargs):
+    def __init__(self, *args, public: bool, links: list, mode: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.public = public
+        self.mode = mode
+        if mode in ("now", "later"):
+            # "Publish now…" and "Schedule…" are two actions: each page does only its own.
+            self.fields["when"].initial = mode
+            self.fields["when"].required = False
+            self.fields["when"].widget = forms.HiddenInput()
+        if mode == "later":
+            self.fields["at"].required = True
+            self.fields["at"].help_text = _("The date, then the time.")
+        elif mode == "now":
+            del self.fields["at"]
         if not public:
             del self.fields["kind"]
         else:
@@ -107,6 +137,8 @@ class PublishForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.mode in ("now", "later"):
+            data["when"] = self.mode
         if data.get("when") == "later":
             at = data.get("at")
             if at is None:
@@ -137,13 +169,30 @@ class PublishViewMixin:
                 self.admin_site.admin_view(self.publish_view),
                 name=f"{prefix}_publish",
             ),
+            path(
+                "<path:object_id>/unschedule/",
+                self.admin_site.admin_view(self.unschedule_view),
+                name=f"{prefix}_unschedule",
+            ),
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name=f"{prefix}_withdraw",
+            ),
             *super().get_urls(),
         ]
 
-    def publish_url(self, obj) -> str:
+    def publish_url(self, obj, mode: str | None = None) -> str:
+        opts = self.opts
+        url = reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_publish", args=[obj.pk]
+        )
+        return f"{url}?when={mode}" if mode else url
+
+    def _item_url(self, name: str, obj) -> str:
         opts = self.opts
         return reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_publish", args=[obj.pk]
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=[obj.pk]
         )
 
     def _change_url(self, obj) -> str:
@@ -152,19 +201,44 @@ class PublishViewMixin:
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
         )
 
+    def _then_publish(self, request, obj):
+        if not self.has_publish_permission(request):
+            return None
+        for button, mode in (("_publish", "now"), ("_schedule", "later")):
+            if button in request.POST:
+                return HttpResponseRedirect(self.publish_url(obj, mode))
+        return None
+
     def response_change(self, request, obj):
-        if "_publish" in request.POST and self.has_publish_permission(request):
-            return HttpResponseRedirect(self.publish_url(obj))
-        return super().response_change(request, obj)
+        return self._then_publish(request, obj) or super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        if "_publish" in request.POST and self.has_publish_permission(request):
-            return HttpResponseRedirect(self.publish_url(obj))
-        return super().response_add(request, obj, post_url_continue)
+        return self._then_publish(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["show_publish"] = self.has_publish_permission(request)
+        if obj is not None and obj.pk and context["show_publish"]:
+            context["publishing_actions"] = self.publishing_actions(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def publishing_actions(self, obj: Publishable) -> list[tuple[str, str, str]]:
+        """(label, address, method) of what a publisher can do next with `obj`'s state."""
+        state = type(obj)._base_manager.get(pk=obj.pk).state
+        now = (gettext("Publish now…"), self.publish_url(obj, "now"), "get")
+        later = (gettext("Schedule…"), self.publish_url(obj, "later"), "get")
+        if state == State.SCHEDULED:
+            return [
+                now,
+                (gettext("Change the time…"), self.publish_url(obj, "later"), "get"),
+                (gettext("Cancel the schedule"), self._item_url("unschedule", obj), "post"),
+            ]
+        if state == State.PUBLISHED:
+            return [(gettext("Withdraw…"), self._item_url("withdraw", obj), "get")]
+        if state == State.WITHDRAWN:
+            return [(gettext("Publish again now…"), self.publish_url(obj, "now"), "get")]
+        return [now, later]
 
     def _what(self, obj: Publishable):
         """(the draft, the changes it makes to what is public, the unpublished links) as the
@@ -198,13 +272,22 @@ class PublishViewMixin:
             )
             return HttpResponseRedirect(self._change_url(obj))
         public = state == State.PUBLISHED
+        mode = request.GET.get("when")
+        mode = mode if mode in ("now", "later") else None
         # Only what carries public notes is asked what kind of change it is (not a person).
         form = PublishForm(
             request.POST if request.method == "POST" else None,
             public=public and type(obj) in notes.NOTED_MODELS,
             links=linked,
+            mode=mode,
         )
-        if request.method == "POST" and form.is_valid():
+        confirm_time = None
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["when"] == "later":
+            # A schedule is confirmed in plain words, for the exact time shown, before it is set.
+            confirm_time = when_in_words(form.cleaned_data["at"])
+            if request.POST.get("confirmed") != form.cleaned_data["at"].isoformat():
+                form.confirming = form.cleaned_data["at"].isoformat()
+        if request.method == "POST" and form.is_valid() and not getattr(form, "confirming", None):
             try:
                 with self._revision(request):
                     message, log, later = self._publish(request, obj, form, linked)
@@ -219,7 +302,11 @@ class PublishViewMixin:
         left_out = [o for o in linked if _link_key(o) not in chosen] if form.is_bound else []
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Publish “%(item)s”") % {"item": obj},
+            "title": {
+                "now": gettext("Publish “%(item)s” now"),
+                "later": gettext("Schedule “%(item)s”"),
+            }.get(mode, gettext("Publish “%(item)s”"))
+            % {"item": obj},
             "subtitle": None,
             "object": obj,
             "opts": self.opts,
@@ -235,10 +322,63 @@ class PublishViewMixin:
             "left_out": left_out,
             "public": public,
             "time_zone": timezone.localtime().tzname(),
+            "zone_name": zone_in_words(),
+            "now_in_words": when_in_words(timezone.now()),
+            "mode": mode,
+            "confirming": getattr(form, "confirming", None),
+            "confirm_time": confirm_time,
             "blockers": self.publish_blockers(obj),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/media_centre/publish.html", context)
+
+    def unschedule_view(self, request, object_id):
+        """A scheduled item goes back to being a draft: nothing becomes public."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("This item does not exist, or was deleted."))
+        with self._revision(request), transaction.atomic():
+            obj = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+            if obj.state != State.SCHEDULED:
+                self.message_user(
+                    request,
+                    gettext("“%(item)s” is not scheduled, so there was nothing to cancel.")
+                    % {"item": obj},
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(self._change_url(obj))
+            obj.status = Status.DRAFT
+            obj.publish_at = None
+            obj.save()
+            reversion.add_to_revision(obj)
+            log = gettext("Schedule cancelled: it is a draft again.")
+            self.log_change(request, obj, log)
+            self.unscheduled(request, obj, log)
+        self.message_user(
+            request,
+            gettext("“%(item)s” is no longer scheduled. It is a draft, and nothing was published.")
+            % {"item": obj},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def unscheduled(self, request, obj, log: str) -> None:
+        """After a schedule is cancelled (inside its transaction)."""
+
+    def withdraw_view(self, request, object_id):
+        """The list's "Withdraw…" action, for this one item, from its form."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("This item does not exist, or was deleted."))
+        with self._revision(request):
+            response = self.withdraw(request, type(obj)._base_manager.filter(pk=obj.pk))
+        return response or HttpResponseRedirect(self._change_url(obj))
 
     def publish_blockers(self, obj) -> list[str]:
         """Reasons (in plain words) that publishing must wait, e.g. a sign-off."""

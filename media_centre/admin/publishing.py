@@ -25,10 +25,12 @@ from core.workflow.admin import ReviewAdmin
 
 from ..linked import unpublished_links
 from ..models import PUBLISHING_FIELDS, Publishable, State, Status
-from .publish import PublishViewMixin
+from .publish import PublishViewMixin, when_in_words
 
+# Publishing now and scheduling are their own confirmed actions (the publish page), never a
+# side effect of saving the form: the form shows the state, with the buttons that lead there.
 PUBLICATION_FIELDSETS = [
-    (_("Publishing"), {"fields": ["state_and_preview", "status", "publish_at"]}),
+    (_("Publishing"), {"fields": ["state_and_preview"]}),
     (
         _("Withdrawal"),
         {"fields": ["unpublish_at", "withdrawn_reason"], "classes": ["collapse"]},
@@ -71,9 +73,6 @@ class YearFilter(admin.SimpleListFilter):
 
 
 class PublishableForm(RevisionNoteForm):
-    # "Leave empty to publish now" is the model's own clean(), which fills the time before its
-    # constraints are checked.
-
     def add_error(self, field, error):
         # Model.clean() may name a publishing field that is read-only for this user: show its
         # message at the top of the form instead of failing.
@@ -85,17 +84,6 @@ class PublishableForm(RevisionNoteForm):
                 )
             error = ValidationError(moved)
         super().add_error(field, error)
-
-    def clean(self):
-        data = super().clean()
-        blockers = getattr(self, "publish_blockers", None)
-        if blockers and data.get("status") == Status.PUBLISHED:
-            instance = self.instance
-            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
-            if stored is None or stored.state not in (State.PUBLISHED, State.SCHEDULED):
-                for problem in blockers(stored or instance):
-                    self.add_error(None, problem)
-        return data
 
 
 class WithdrawForm(forms.Form):
@@ -167,6 +155,9 @@ class PublishableAdmin(
         action = review.Action.SCHEDULED if scheduled else review.Action.PUBLISHED
         review.record(obj, action, request.user, log)
 
+    def unscheduled(self, request, obj, log: str) -> None:
+        review.record(obj, review.Action.UNSCHEDULED, request.user, log)
+
     def may_restore_public(self, request, obj: Publishable) -> bool:
         return self.has_publish_permission(request)
 
@@ -177,26 +168,11 @@ class PublishableAdmin(
             actions.pop("delete_selected", None)
         return actions
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.has_publish_permission(request):
-            return fieldsets
-        # The state line says it better than the read-only choice ("Publish at the time below").
-        return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "status"]})
-            for name, options in fieldsets
-        ]
-
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "state_and_preview"]
         if not self.has_publish_permission(request):
             fields.extend(PUBLISHING_FIELDS)
         return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.publish_blockers = staticmethod(self.publish_blockers)
-        return form
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         before = self._stored_state(object_id)
@@ -368,26 +344,31 @@ class PublishableAdmin(
         """What stops `obj` from being published, besides its own clean()."""
         return []
 
-    @admin.action(permissions=["publish"], description=_("Publish now"))
+    @admin.action(permissions=["publish"], description=_("Publish now…"))
     def publish_now(self, request, queryset):
+        chosen = list(queryset)
+        if "confirm" not in request.POST:
+            # Publishing is never a side effect: the list says what goes public, and when.
+            request.current_app = self.admin_site.name
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Publish %(items)s now") % {"items": self.opts.verbose_name_plural},
+                "opts": self.opts,
+                "to_publish": [obj for obj in chosen if obj.state != State.PUBLISHED],
+                "left": [obj for obj in chosen if obj.state == State.PUBLISHED],
+                "now_in_words": when_in_words(timezone.now()),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(
+                request, "admin/media_centre/publish_confirmation.html", context
+            )
         now = timezone.now()
         published, already = [], []
-        for obj in queryset:
+        for obj in chosen:
             state = obj.state
             if state == State.PUBLISHED:
                 already.append(obj)
-                continue
-            if state == State.SCHEDULED:
-                when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
-                self.message_user(
-                    request,
-                    _(
-                        "“%(item)s” is scheduled for %(time)s and was left as it is. To "
-                        "publish it earlier, change its publication time in its form."
-                    )
-                    % {"item": obj, "time": when},
-                    messages.WARNING,
-                )
                 continue
             if review_blockers := self.publish_blockers(obj):
                 self.message_user(
@@ -471,6 +452,11 @@ class PublishableAdmin(
             )
         reason = form.cleaned_data["reason"]
         for obj in to_withdraw:
+            # No longer live, it keeps no draft: its rows take the unpublished changes.
+            if drafts.publish(
+                obj, keep=PUBLISHING_FIELDS, user=request.user, comment=str(_("Withdrawn."))
+            ):
+                obj.refresh_from_db()
             obj.status = Status.WITHDRAWN
             obj.withdrawn_reason = reason
             obj.save(update_fields=["status", "withdrawn_reason", "updated_at"])
