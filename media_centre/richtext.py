@@ -14,6 +14,7 @@ PROSE_EXTENSIONS = {
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
+    "NoSpellCheck": False,  # editors want the browser's spelling check in the body too
 }
 
 ALLOWED_TAGS = {

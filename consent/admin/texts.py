@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.languages import in_every_language
+from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import (
     Category,
@@ -17,14 +18,14 @@ from ..models import (
 )
 
 
-class DeclaredCookieInline(TranslationTabularInline):
+class DeclaredCookieInline(TranslatedFieldsAdmin, TranslationTabularInline):
     model = DeclaredCookie
     fields = ["name", "provider", "purpose", "expiry", "opt_out_url", "order"]
     extra = 0
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslationAdmin):
+class CategoryAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     list_display = ["name", "slug", "order", "is_necessary", "cookie_count"]
     list_editable = ["order"]
     search_fields = [*in_every_language("name"), "slug"]
@@ -57,7 +58,7 @@ class CategoryAdmin(TranslationAdmin):
 
 
 @admin.register(DeclaredCookie)
-class DeclaredCookieAdmin(TranslationAdmin):
+class DeclaredCookieAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     list_display = ["name", "provider", "category", "expiry"]
     list_filter = ["category"]
     list_select_related = ["category"]
@@ -80,7 +81,7 @@ PUBLISHING_HELP = _(
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(TranslationAdmin):
+class PolicyVersionAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     list_display = ["version", "last_updated", "published_at", "state"]
     fields = ["version", "last_updated", "published_at", "banner_text", "introduction", "details"]
     actions = ["publish_now"]

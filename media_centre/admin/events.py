@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from core.languages import in_every_language
+from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import Event, EventSession, EventSpeaker
 from .publishing import (
@@ -15,7 +16,7 @@ from .publishing import (
 )
 
 
-class EventSessionInline(TranslationStackedInline):
+class EventSessionInline(TranslatedFieldsAdmin, TranslationStackedInline):
     model = EventSession
     fields = [("title", "order"), ("start_time", "end_time"), "description"]
     extra = 0

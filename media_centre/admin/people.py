@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.languages import in_every_language
+from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import Organisation, Person, Position, Topic
 from .publishing import (
@@ -16,7 +17,7 @@ from .publishing import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "short_name", "kind", "city"]
     list_filter = ["kind"]
@@ -26,13 +27,13 @@ class OrganisationAdmin(TranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(TranslationAdmin):
+class TopicAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PositionInline(TranslationTabularInline):
+class PositionInline(TranslatedFieldsAdmin, TranslationTabularInline):
     model = Position
     fields = ["title", "organisation", "start_date", "end_date", "order"]
     autocomplete_fields = ["organisation"]

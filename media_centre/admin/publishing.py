@@ -20,6 +20,7 @@ from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
+from core.translated_fields import TranslatedFieldsAdmin
 from core.workflow import api as review
 from core.workflow.admin import ReviewAdmin
 
@@ -106,7 +107,13 @@ IMAGE_UPLOADS = {
 
 
 class PublishableAdmin(
-    ReviewAdmin, PublishViewMixin, DraftAdmin, EditConflictAdmin, RevisionAdmin, TranslationAdmin
+    TranslatedFieldsAdmin,
+    ReviewAdmin,
+    PublishViewMixin,
+    DraftAdmin,
+    EditConflictAdmin,
+    RevisionAdmin,
+    TranslationAdmin,
 ):
     """Publishing needs the model's `publish_<model>` permission, on every path; every save
     is a revision (core.revisions); a save over someone else's newer one is refused

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from core.languages import in_every_language
+from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import MediaContact, PressRelease, Quote
 from .publishing import (
@@ -22,7 +23,7 @@ class MediaContactAdmin(admin.ModelAdmin):
     view_on_site = False
 
 
-class QuoteInline(TranslationStackedInline):
+class QuoteInline(TranslatedFieldsAdmin, TranslationStackedInline):
     model = Quote
     fields = ["person", "text", "order"]
     autocomplete_fields = ["person"]
