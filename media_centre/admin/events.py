@@ -10,6 +10,7 @@ from core.translated_fields import TranslatedFieldsAdmin
 from ..models import Event, EventSession, EventSpeaker
 from .publishing import (
     PUBLICATION_FIELDSETS,
+    InOrderFormSet,
     PublishableAdmin,
     StateFilter,
     YearFilter,
@@ -18,13 +19,15 @@ from .publishing import (
 
 class EventSessionInline(TranslatedFieldsAdmin, TranslationStackedInline):
     model = EventSession
-    fields = [("title", "order"), ("start_time", "end_time"), "description"]
+    fields = ["title", ("start_time", "end_time"), "description"]
+    formset = InOrderFormSet
     extra = 0
 
 
 class EventSpeakerInline(admin.TabularInline):
     model = EventSpeaker
-    fields = ["person", "role", "session", "order"]
+    fields = ["person", "role", "session"]
+    formset = InOrderFormSet
     autocomplete_fields = ["person"]
     extra = 1
 

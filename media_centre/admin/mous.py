@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from core.languages import in_every_language
@@ -10,6 +9,7 @@ from core.languages import in_every_language
 from ..models import MoU, MoUParty, Status
 from .publishing import (
     PUBLICATION_FIELDSETS,
+    InOrderFormSet,
     PublishableAdmin,
     StateFilter,
     YearFilter,
@@ -21,7 +21,7 @@ TOO_FEW_PARTIES = _(
 )
 
 
-class MoUPartyFormSet(BaseInlineFormSet):
+class MoUPartyFormSet(InOrderFormSet):
     def clean(self):
         super().clean()
         if self.instance.status != Status.PUBLISHED:
@@ -38,7 +38,7 @@ class MoUPartyFormSet(BaseInlineFormSet):
 class MoUPartyInline(admin.TabularInline):
     model = MoUParty
     formset = MoUPartyFormSet
-    fields = ["organisation", "signatory", "order"]
+    fields = ["organisation", "signatory"]
     autocomplete_fields = ["organisation", "signatory"]
 
     def get_extra(self, request, obj=None, **kwargs):

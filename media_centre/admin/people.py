@@ -11,6 +11,7 @@ from ..models import Organisation, Person, Position, Topic
 from .publishing import (
     IMAGE_UPLOADS,
     PUBLICATION_FIELDSETS,
+    InOrderFormSet,
     PublishableAdmin,
     StateFilter,
 )
@@ -35,7 +36,8 @@ class TopicAdmin(TranslatedFieldsAdmin, TranslationAdmin):
 
 class PositionInline(TranslatedFieldsAdmin, TranslationTabularInline):
     model = Position
-    fields = ["title", "organisation", "start_date", "end_date", "order"]
+    fields = ["title", "organisation", "start_date", "end_date"]
+    formset = InOrderFormSet
     autocomplete_fields = ["organisation"]
     extra = 1
 

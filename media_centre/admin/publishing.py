@@ -7,6 +7,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -73,6 +75,18 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class InOrderFormSet(BaseInlineFormSet):
+    """Rows keep the order they were added in, with no number to type: a new row goes last."""
+
+    def save_new(self, form, commit=True):
+        if not hasattr(self, "_next_order"):
+            last = self.get_queryset().aggregate(last=Max("order"))["last"]
+            self._next_order = 0 if last is None else last + 1
+        form.instance.order = self._next_order
+        self._next_order += 1
+        return super().save_new(form, commit)
+
+
 class PublishableForm(RevisionNoteForm):
     def add_error(self, field, error):
         # Model.clean() may name a publishing field that is read-only for this user: show its
@@ -127,7 +141,6 @@ class PublishableAdmin(
 
     form = PublishableForm
     actions = ["publish_now", "withdraw"]
-    save_as = True
     save_on_top = True
 
     class Media:

@@ -1,6 +1,13 @@
 """Press releases (with their quotes) and media contacts on the desk."""
 
-from django.contrib import admin
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
@@ -10,6 +17,7 @@ from core.translated_fields import TranslatedFieldsAdmin
 from ..models import MediaContact, PressRelease, Quote
 from .publishing import (
     PUBLICATION_FIELDSETS,
+    InOrderFormSet,
     PublishableAdmin,
     StateFilter,
     YearFilter,
@@ -25,7 +33,8 @@ class MediaContactAdmin(admin.ModelAdmin):
 
 class QuoteInline(TranslatedFieldsAdmin, TranslationStackedInline):
     model = Quote
-    fields = ["person", "text", "order"]
+    fields = ["person", "text"]
+    formset = InOrderFormSet
     autocomplete_fields = ["person"]
     extra = 0
 
@@ -61,3 +70,50 @@ class PressReleaseAdmin(PublishableAdmin):
         (_("Files"), {"fields": ["pdf", "attachments"]}),
     ]
     inlines = [QuoteInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/duplicate/",
+                self.admin_site.admin_view(self.duplicate_view),
+                name="media_centre_pressrelease_duplicate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and self.has_add_permission(request):
+            context["duplicate_url"] = reverse(
+                f"{self.admin_site.name}:media_centre_pressrelease_duplicate", args=[obj.pk]
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def duplicate_view(self, request, object_id):
+        """A new draft from this release (for the next one like it), at a fresh address."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        release = self.get_object(request, unquote(object_id))
+        if release is None:
+            raise Http404(gettext("This item does not exist, or was deleted."))
+        with self._revision(request), transaction.atomic():
+            copy = release.duplicate()
+            reversion.add_to_revision(copy)
+            for quote in copy.quotes.all():
+                reversion.add_to_revision(quote)
+            self.log_addition(
+                request, copy, gettext("Duplicated from “%(item)s”.") % {"item": release}
+            )
+        self.message_user(
+            request,
+            gettext(
+                "This is a new draft copied from “%(item)s”, with its own address. Change what "
+                "differs, then save. The original is unchanged."
+            )
+            % {"item": release},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:media_centre_pressrelease_change", args=[copy.pk])
+        )

@@ -13,7 +13,7 @@ from ..uploads import validate_image_upload
 from .documents import Document
 from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic, positions_prefetch
-from .publishing import Publishable, PublishableQuerySet
+from .publishing import Publishable, PublishableQuerySet, Status
 from .slugs import unique_slug
 
 
@@ -215,6 +215,25 @@ class PressRelease(Noted, Translated, Publishable):
             if body:
                 setattr(self, f"body_{suffix}", str(sanitise(body)))
         super().save(*args, **kwargs)
+
+    def duplicate(self) -> "PressRelease":
+        """A new draft with this release's text, links and quotes, at an address of its own."""
+        copy = PressRelease._base_manager.get(pk=self.pk)
+        copy.pk = copy.id = None
+        copy._state.adding = True
+        copy.slug = ""
+        copy.status = Status.DRAFT
+        copy.publish_at = copy.unpublish_at = None
+        copy.withdrawn_reason = ""
+        copy.save()
+        for name in ("topics", "organisations", "attachments"):
+            getattr(copy, name).set(getattr(self, name).all())
+        for quote in self.quotes.all():
+            quote.pk = quote.id = None
+            quote._state.adding = True
+            quote.release = copy
+            quote.save()
+        return copy
 
 
 class Quote(Translated):
