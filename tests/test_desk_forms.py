@@ -4,9 +4,9 @@ needed to publish marked, rows in the order added, and "Duplicate as a new draft
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 
-from media_centre.models import PressRelease, Quote, State, Status
+from media_centre.models import Organisation, Person, PressRelease, Quote, State, Status, Topic
 
 from .conftest import make_person, make_quote, make_release, make_topic
 from .test_admin import form_data, url
@@ -115,3 +115,95 @@ def test_duplicating_what_is_not_there_is_a_404(client, editor, missing):
     client.force_login(editor)
 
     assert client.post(url(PressRelease, "duplicate", missing)).status_code == 404
+
+
+# Find or create in place (core/create_in_place.py)
+
+
+def test_organisations_and_topics_typed_in_the_release_form_are_added(client, editor):
+    existing = make_topic(name="Fintech")
+    client.force_login(editor)
+    response = client.get(url(PressRelease, "add"))
+    box = page(response).find("select", attrs={"name": "organisations"})
+    assert box["data-nr-create"] == "Add “%s” as new"
+    data = {
+        **form_data(response),
+        "headline_en": "Seminar held",
+        "organisations": [
+            "new:Financial Services Development Council",
+            "new:上海金融穩定發展研究中心",
+        ],
+        "topics": [str(existing.pk), "new:fintech", "new:Green finance"],
+    }
+
+    assert client.post(url(PressRelease, "add"), data).status_code == 302
+
+    release = PressRelease.objects.get()
+    assert release.organisations.filter(name_en="Financial Services Development Council").exists()
+    assert release.organisations.filter(name_zh_hant="上海金融穩定發展研究中心").exists()
+    assert sorted(t.name for t in release.topics.all()) == ["Fintech", "Green finance"]
+    assert Topic.objects.count() == 2  # "fintech" found the existing topic
+
+
+def test_a_speaker_typed_with_an_honorific_becomes_a_draft_person(client, editor):
+    release = make_release(status=Status.DRAFT)
+    client.force_login(editor)
+    data = form_data(client.get(url(PressRelease, "change", release.pk)))
+    data.update(
+        {
+            "quotes-TOTAL_FORMS": "1",
+            "quotes-0-person": "new:Mr Benjamin Hung",
+            "quotes-0-text_en": "The global financial market is undergoing a rapid transformation.",
+        }
+    )
+
+    assert client.post(url(PressRelease, "change", release.pk), data).status_code == 302
+
+    person = Person.objects.get()
+    assert (person.honorific, person.name, person.state) == ("Mr", "Benjamin Hung", State.DRAFT)
+    assert release.quotes.get().person == person
+
+
+def test_a_form_shown_again_keeps_what_was_added_and_makes_no_duplicate(client, editor):
+    client.force_login(editor)
+    data = {
+        **form_data(client.get(url(PressRelease, "add"))),
+        "headline_en": "",  # refused: a headline in some language is needed
+        "organisations": ["new:FSDC"],
+    }
+
+    again = client.post(url(PressRelease, "add"), data)
+    assert again.status_code == 200
+    chosen = page(again).find("select", attrs={"name": "organisations"}).find_all("option")
+    assert [option.text for option in chosen] == ["FSDC"]
+    client.post(url(PressRelease, "add"), {**data, "headline_en": "Seminar held"})
+
+    assert Organisation.objects.filter(name_en="FSDC").count() == 1
+
+
+def test_nobody_adds_what_they_may_not_add(client, db):
+    viewer = User.objects.create_user("reader", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_pressrelease", "view_pressrelease"])
+    )
+    client.force_login(viewer)
+    response = client.get(url(PressRelease, "add"))
+    assert not page(response).select("[data-nr-create]")
+    data = {**form_data(response), "headline_en": "Seminar", "organisations": ["new:Sneaky"]}
+
+    client.post(url(PressRelease, "add"), data)
+
+    assert not Organisation.objects.exists()
+
+
+def test_an_empty_name_is_a_form_error(client, editor):
+    client.force_login(editor)
+    data = {
+        **form_data(client.get(url(PressRelease, "add"))),
+        "headline_en": "Seminar held",
+        "organisations": ["new:   "],
+    }
+
+    response = client.post(url(PressRelease, "add"), data)
+
+    assert response.status_code == 200 and "Type a name to add." in response.content.decode()

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
+from core.create_in_place import CreateInPlaceAdmin
 from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
@@ -24,7 +25,7 @@ class EventSessionInline(TranslatedFieldsAdmin, TranslationStackedInline):
     extra = 0
 
 
-class EventSpeakerInline(admin.TabularInline):
+class EventSpeakerInline(CreateInPlaceAdmin, admin.TabularInline):
     model = EventSpeaker
     fields = ["person", "role", "session"]
     formset = InOrderFormSet

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.create_in_place import CreateInPlaceAdmin
 from core.languages import in_every_language
 
 from ..models import MoU, MoUParty, Status
@@ -35,7 +36,7 @@ class MoUPartyFormSet(InOrderFormSet):
             raise ValidationError(TOO_FEW_PARTIES)
 
 
-class MoUPartyInline(admin.TabularInline):
+class MoUPartyInline(CreateInPlaceAdmin, admin.TabularInline):
     model = MoUParty
     formset = MoUPartyFormSet
     fields = ["organisation", "signatory"]

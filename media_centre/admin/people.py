@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.create_in_place import CreateInPlaceAdmin
 from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
@@ -34,7 +35,7 @@ class TopicAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class PositionInline(TranslatedFieldsAdmin, TranslationTabularInline):
+class PositionInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationTabularInline):
     model = Position
     fields = ["title", "organisation", "start_date", "end_date"]
     formset = InOrderFormSet

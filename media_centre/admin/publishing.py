@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.create_in_place import CreateInPlaceAdmin
 from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
@@ -121,6 +122,7 @@ IMAGE_UPLOADS = {
 
 
 class PublishableAdmin(
+    CreateInPlaceAdmin,
     TranslatedFieldsAdmin,
     ReviewAdmin,
     PublishViewMixin,

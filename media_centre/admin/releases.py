@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
+from core.create_in_place import CreateInPlaceAdmin
 from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
@@ -31,7 +32,7 @@ class MediaContactAdmin(admin.ModelAdmin):
     view_on_site = False
 
 
-class QuoteInline(TranslatedFieldsAdmin, TranslationStackedInline):
+class QuoteInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationStackedInline):
     model = Quote
     fields = ["person", "text"]
     formset = InOrderFormSet

@@ -1,21 +1,65 @@
 """Organisations, the people who speak for them, their positions, and topics."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.languages import field_suffix
+from core.languages import SUFFIXES, field_suffix
 from core.models import Translated
 
 from ..uploads import validate_image_upload
 from .publishing import Publishable, PublishableQuerySet, linkable_q
 from .slugs import unique_slug
 
+HONORIFIC = re.compile(r"^(Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+(?=\S)", re.IGNORECASE)
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
-class Organisation(Translated):
+
+def desk_language(text: str) -> str:
+    """The field suffix a name typed on the desk belongs to: Chinese script goes in the
+    Chinese the desk is shown in (Traditional unless it is Simplified), anything else in
+    English."""
+    if not CJK.search(text):
+        return "en"
+    return "zh_hans" if get_language() == "zh-hans" else "zh_hant"
+
+
+class DeskNamed:
+    """Found or made from a name typed in an autocomplete box (core.create_in_place)."""
+
+    desk_name_fields: tuple[str, ...] = ("name",)
+
+    @classmethod
+    def desk_find(cls, text: str):
+        match = Q()
+        for field in cls.desk_name_fields:
+            for suffix in SUFFIXES:
+                match |= Q(**{f"{field}_{suffix}__iexact": text})
+        return cls._base_manager.filter(match).order_by("pk").first()
+
+    @classmethod
+    def desk_create(cls, text: str):
+        found = cls.desk_find(text)
+        if found is not None:
+            return found
+        obj = cls(**cls.desk_fields(text))
+        if not getattr(obj, "slug", True):
+            obj.slug = unique_slug(obj, text)
+        obj.save()
+        return obj
+
+    @classmethod
+    def desk_fields(cls, text: str) -> dict:
+        return {f"name_{desk_language(text)}": text}
+
+
+class Organisation(DeskNamed, Translated):
     class Kind(models.TextChoices):
         REGULATOR = "regulator", _("Regulator")
         COUNCIL = "council", _("Council")
@@ -65,7 +109,7 @@ class Organisation(Translated):
         return reverse("media_centre:release-list") + f"?organisation={self.slug}"
 
 
-class Topic(Translated):
+class Topic(DeskNamed, Translated):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -119,7 +163,7 @@ class PersonQuerySet(PublishableQuerySet):
         )
 
 
-class Person(Translated, Publishable):
+class Person(DeskNamed, Translated, Publishable):
     honorific = models.CharField(
         _("honorific"),
         max_length=20,
@@ -171,6 +215,20 @@ class Person(Translated, Publishable):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def desk_find(cls, text: str):
+        honorific = HONORIFIC.match(text)
+        return super().desk_find(text[honorific.end() :] if honorific else text)
+
+    @classmethod
+    def desk_fields(cls, text: str) -> dict:
+        honorific = HONORIFIC.match(text)
+        name = text[honorific.end() :] if honorific else text
+        fields = {f"name_{desk_language(name)}": name}
+        if honorific:
+            fields["honorific_en"] = honorific.group(1).capitalize()
+        return fields
 
 
 class Position(Translated):
