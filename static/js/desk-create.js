@@ -1,18 +1,33 @@
 // The desk's autocomplete boxes that may add what the editor typed (core/create_in_place.py):
 // Django's own select2 set-up, plus an "Add “…” as new" choice at the end of the results.
-// Loaded after the admin's autocomplete.js, and used by it when it sets boxes up (on load and
-// for rows added to an inline).
+// Works whichever of it and the admin's autocomplete.js loads first: it patches the set-up the
+// admin uses (on load and for rows added to an inline) and sets up again boxes made without it.
 (function () {
   "use strict";
-  var $ = window.django && window.django.jQuery;
-  if (!$ || !$.fn.djangoAdminSelect2) {
-    return;
+
+  // The admin's scripts may load before or after this one: patch its set-up when it exists,
+  // and set up again, once everything has loaded, any box that was set up without us.
+  function patch() {
+    var $ = window.django && window.django.jQuery;
+    if (!$ || !$.fn.djangoAdminSelect2 || $.fn.djangoAdminSelect2.nrCreate) {
+      return;
+    }
+    var original = $.fn.djangoAdminSelect2;
+    $.fn.djangoAdminSelect2 = function () {
+      original.call(this.not("[data-nr-create]"));
+      this.filter("[data-nr-create]").each(function (i, element) {
+        enhance($, element);
+      });
+      return this;
+    };
+    $.fn.djangoAdminSelect2.nrCreate = true;
   }
-  var original = $.fn.djangoAdminSelect2;
-  $.fn.djangoAdminSelect2 = function () {
-    var plain = this.not("[data-nr-create]");
-    original.call(plain);
-    this.filter("[data-nr-create]").each(function (i, element) {
+
+  function enhance($, element) {
+      if ($(element).data("select2")) {
+        $(element).select2("destroy");
+      }
+      element.setAttribute("data-nr-create-ready", "1");
       var label = element.getAttribute("data-nr-create");
       $(element).select2({
         ajax: {
@@ -44,10 +59,20 @@
           }
         },
         templateSelection: function (item) {
-          return item.newTag || String(item.id || "").indexOf("new:") === 0 ? String(item.id).slice(4) : item.text;
+          return String(item.id || "").indexOf("new:") === 0 ? String(item.id).slice(4) : item.text;
         }
       });
+  }
+
+  patch();
+  window.addEventListener("load", function () {
+    patch();
+    var $ = window.django && window.django.jQuery;
+    if (!$ || !$.fn.select2) {
+      return;
+    }
+    $("[data-nr-create]").not("[name*=__prefix__]").not("[data-nr-create-ready]").each(function (i, element) {
+      enhance($, element);
     });
-    return this;
-  };
+  });
 })();
