@@ -27,7 +27,6 @@ from ..models import AccessibilityRequest, Document, DocumentVersion, State
 from ..models.documents import MEDIA_TYPE_LABELS
 
 FILE_FACTS = [
-    "public_links",
     "kind_and_media_type",
     "size_in_words",
     "page_count",
@@ -135,7 +134,7 @@ class MediaTypeFilter(admin.SimpleListFilter):
 class PublicFilter(admin.SimpleListFilter):
     """Public (something published links it) or not."""
 
-    title = _("public")
+    title = _("state")
     parameter_name = "public"
 
     def lookups(self, request, model_admin):
@@ -203,7 +202,7 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
     list_filter = [PublicFilter, "language", MediaTypeFilter, "is_accessible"]
     search_fields = ["title", "file_name", "sha256"]
     date_hierarchy = "created_at"
-    readonly_fields = FILE_FACTS
+    readonly_fields = [*FILE_FACTS, "public_links"]
     inlines = [DocumentVersionInline]
     actions = ["delete_selected"]
 
@@ -248,7 +247,19 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
             return with_note([(None, {"fields": ["file", "title", "language", "is_accessible"]})])
         return with_note(
             [
-                (None, {"fields": ["file", "version_note", "title", "language", "is_accessible"]}),
+                (
+                    None,
+                    {
+                        "fields": [
+                            "public_links",
+                            "file",
+                            "version_note",
+                            "title",
+                            "language",
+                            "is_accessible",
+                        ]
+                    },
+                ),
                 (_("About the file"), {"fields": FILE_FACTS}),
             ]
         )
