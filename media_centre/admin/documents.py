@@ -206,6 +206,9 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
     inlines = [DocumentVersionInline]
     actions = ["delete_selected"]
 
+    class Media:
+        css = {"all": ["admin/newsroom-admin.css"]}
+
     def get_queryset(self, request):
         # The list names a published item linking each document, in its one query.
         return super().get_queryset(request).with_public_link()
