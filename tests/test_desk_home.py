@@ -286,3 +286,10 @@ def test_the_scheduled_release_count_does_not_leak_to_editors_of_other_kinds(cli
     assert [a["href"] for a in scheduled.find_all("a")] == [change_url(event)]
     assert "Secret embargo" not in words(soup)
     assert PressRelease.objects.count() == 1 and Event.objects.count() == 1
+
+
+def test_the_desk_home_speaks_chinese(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hant")
+    page = " ".join(BeautifulSoup(response.content, "html.parser").get_text().split())
+    assert "我的草稿" in page and "撰寫新聞稿" in page and "你沒有草稿。" in page
