@@ -16,7 +16,16 @@ from reversion.models import Version
 
 from core.drafts.models import Draft
 
-from .models import AccessibilityRequest, Event, MoU, Person, PressRelease, Publishable, State, Study
+from .models import (
+    AccessibilityRequest,
+    Event,
+    MoU,
+    Person,
+    PressRelease,
+    Publishable,
+    State,
+    Study,
+)
 
 # The kinds of item the desk home gathers, with the words that start a new one.
 KINDS: tuple[tuple[type[Publishable], str], ...] = (

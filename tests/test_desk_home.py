@@ -168,7 +168,9 @@ def test_scheduled_soonest_first_with_live_items_scheduled_changes(client, edito
     scheduled = section(home(client, editor), "Scheduled and embargoed")
 
     items = scheduled.find_all("li")
-    assert [li.a["href"] for li in items] == [change_url(sooner), change_url(live), change_url(later)]
+    assert [li.a["href"] for li in items] == [
+        change_url(sooner), change_url(live), change_url(later)
+    ]  # fmt: skip
     first = words(items[0])
     assert f"{shown(sooner.publish_at)} HKT" in first
     assert "MoU" in first
@@ -215,9 +217,7 @@ def test_empty_sections_say_so(client, publisher):
     assert "Nothing was published in the last 14 days." in words(
         section(soup, "Recently published")
     )
-    assert "No request is waiting for an answer." in words(
-        section(soup, "Accessibility requests")
-    )
+    assert "No request is waiting for an answer." in words(section(soup, "Accessibility requests"))
     assert "Nothing is waiting for your review." in words(section(soup, "Awaiting review"))
 
 

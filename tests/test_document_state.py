@@ -91,9 +91,7 @@ def test_the_form_names_the_published_items_and_what_would_make_it_public(
 ):
     client.force_login(editor)
     release = documents["linked"].release_pdf_of.get()
-    form = client.get(
-        reverse("admin:media_centre_document_change", args=[documents["linked"].pk])
-    )
+    form = client.get(reverse("admin:media_centre_document_change", args=[documents["linked"].pk]))
     soup = BeautifulSoup(form.content, "html.parser")
     state = soup.find("div", class_="field-public_links")
     assert "Public — linked from: Press release: Out now" in words(state)

@@ -67,17 +67,13 @@ def _name_in_current_language(name: str) -> Coalesce:
     current = get_language() or settings.LANGUAGE_CODE
     codes = sorted(CODES, key=lambda code: code != current)
     text = models.CharField()
-    return Coalesce(
-        *(NullIf(F(f"{name}_{field_suffix(code)}"), Value(""), output_field=text) for code in codes),
-        output_field=text,
-    )
+    columns = (F(f"{name}_{field_suffix(code)}") for code in codes)
+    return Coalesce(*(NullIf(c, Value(""), output_field=text) for c in columns), output_field=text)
 
 
 class DocumentQuerySet(models.QuerySet):
     def _public_q(self):
-        return reduce(
-            operator.or_, [Exists(_published_links(*link)) for link in LINKED_FROM]
-        )
+        return reduce(operator.or_, [Exists(_published_links(*link)) for link in LINKED_FROM])
 
     def public(self):
         """Documents attached to at least one thing the public can see."""
