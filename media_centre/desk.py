@@ -129,6 +129,8 @@ def gather(request) -> Home:
             .order_by("-publish_at")[:SHOWN]
         ]
     live_drafts, live_scheduled = _live_changes(home.kinds, user, now)
+    listed = {(type(line.item), line.item.pk) for line in drafts}
+    live_drafts = [line for line in live_drafts if (type(line.item), line.item.pk) not in listed]
     home.drafts = _newest(drafts + live_drafts, reverse=True)
     home.scheduled = _newest(scheduled + live_scheduled, reverse=False)
     home.published = _newest(published, reverse=True)
