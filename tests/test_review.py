@@ -104,7 +104,7 @@ def test_a_publisher_sends_it_back_with_a_comment_the_editor_sees(client, people
     home = text(client.get(reverse("admin:index")))
     assert "Sent back to you" in home and "Use the speaker's full title." in home
     client.force_login(people["publisher"])
-    assert "Awaiting review" not in text(client.get(reverse("admin:index")))
+    assert "Nothing is waiting for your review." in text(client.get(reverse("admin:index")))
 
 
 def test_publishing_ends_the_review_and_is_logged_with_its_revision(client, people, release):
@@ -118,7 +118,7 @@ def test_publishing_ends_the_review_and_is_logged_with_its_revision(client, peop
     assert release.state == State.PUBLISHED
     published = Step.objects.filter(action=Step.Action.PUBLISHED).get()
     assert published.user == people["publisher"] and published.revision_id
-    assert "Awaiting review" not in text(client.get(reverse("admin:index")))
+    assert "Nothing is waiting for your review." in text(client.get(reverse("admin:index")))
 
 
 def test_no_sign_off_is_needed_by_default(client, people, release):

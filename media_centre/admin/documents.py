@@ -131,6 +131,23 @@ class MediaTypeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicFilter(admin.SimpleListFilter):
+    """Public (something published links it) or not."""
+
+    title = _("state")
+    parameter_name = "public"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Public")), ("no", _("Not public"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.public()
+        if self.value() == "no":
+            return queryset.not_public()
+        return queryset
+
+
 class DocumentVersionInline(admin.TabularInline):
     """Every file the document has had; history is not edited."""
 
@@ -173,6 +190,7 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
     restore_keeps = ("file",)  # a file comes back by uploading it again, as a new version
     list_display = [
         "title",
+        "public_state",
         "language",
         "kind",
         "file_size",
@@ -181,19 +199,70 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
         "is_accessible",
         "file_updated_at",
     ]
-    list_filter = ["language", MediaTypeFilter, "is_accessible"]
+    list_filter = [PublicFilter, "language", MediaTypeFilter, "is_accessible"]
     search_fields = ["title", "file_name", "sha256"]
     date_hierarchy = "created_at"
-    readonly_fields = FILE_FACTS
+    readonly_fields = [*FILE_FACTS, "public_links"]
     inlines = [DocumentVersionInline]
     actions = ["delete_selected"]
+
+    class Media:
+        css = {"all": ["admin/newsroom-admin.css"]}
+
+    def get_queryset(self, request):
+        # The list names a published item linking each document, in its one query.
+        return super().get_queryset(request).with_public_link()
+
+    @admin.display(description=_("state"))
+    def public_state(self, obj: Document) -> str:
+        """On the list: the name of one published item that links it, found by its query."""
+        if obj.public_via is None:
+            return gettext("Not public: no published item links it")
+        return gettext("Public — linked from: %(items)s") % {"items": obj.public_via}
+
+    @admin.display(description=_("state"))
+    def public_links(self, obj: Document) -> str:
+        """On the form: every item that links it, each linked to its form."""
+        usages = obj.usages() if obj.pk else []
+        public = [usage for usage in usages if usage.is_published()]
+        if public:
+            return format_html(
+                "{} {}",
+                gettext("Public — linked from:"),
+                format_html_join(", ", "{}", ((_usage_link(usage),) for usage in public)),
+            )
+        waiting = [usage for usage in usages if not usage.is_gone()]
+        if not waiting:
+            return gettext("Not public: no published item links it")
+        return format_html(
+            "{}. {} {}",
+            gettext("Not public: no published item links it"),
+            gettext("It becomes public when one of these is published:"),
+            format_html_join(
+                ", ",
+                "{} ({})",
+                ((_usage_link(usage), usage.get_state_display()) for usage in waiting),
+            ),
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return with_note([(None, {"fields": ["file", "title", "language", "is_accessible"]})])
         return with_note(
             [
-                (None, {"fields": ["file", "version_note", "title", "language", "is_accessible"]}),
+                (
+                    None,
+                    {
+                        "fields": [
+                            "public_links",
+                            "file",
+                            "version_note",
+                            "title",
+                            "language",
+                            "is_accessible",
+                        ]
+                    },
+                ),
                 (_("About the file"), {"fields": FILE_FACTS}),
             ]
         )

@@ -7,11 +7,15 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.languages import CODES, field_suffix
 
 from ..uploads import sniff_document, validate_document_upload
 
@@ -46,18 +50,52 @@ LINKED_FROM = (
 )
 
 
+# The name of each linking item, as the desk names it in the document's state.
+LINK_NAMES = {"release_pdf_of": "headline", "release_attachments": "headline"}
+
+
 def _linking_model(relation: str) -> type[models.Model]:
     return Document._meta.get_field(relation).related_model
 
 
+def _published_links(relation: str, field: str) -> models.QuerySet:
+    return _linking_model(relation).objects.published().filter(**{field: OuterRef("pk")})
+
+
+def _name_in_current_language(name: str) -> Coalesce:
+    """A translated column in the language of the request, else the first language that has it."""
+    current = get_language() or settings.LANGUAGE_CODE
+    codes = sorted(CODES, key=lambda code: code != current)
+    text = models.CharField()
+    columns = (F(f"{name}_{field_suffix(code)}") for code in codes)
+    return Coalesce(*(NullIf(c, Value(""), output_field=text) for c in columns), output_field=text)
+
+
 class DocumentQuerySet(models.QuerySet):
+    def _public_q(self):
+        return reduce(operator.or_, [Exists(_published_links(*link)) for link in LINKED_FROM])
+
     def public(self):
         """Documents attached to at least one thing the public can see."""
-        linked = [
-            Exists(_linking_model(relation).objects.published().filter(**{field: OuterRef("pk")}))
+        return self.filter(self._public_q())
+
+    def not_public(self):
+        return self.exclude(self._public_q())
+
+    def with_public_link(self):
+        """Each document with `public_via`: the name of a published item that links it (None
+        when none does), in the one query."""
+        names = [
+            Subquery(
+                _published_links(relation, field)
+                .order_by("-publish_at")
+                .annotate(link_name=_name_in_current_language(LINK_NAMES.get(relation, "title")))
+                .values("link_name")[:1],
+                output_field=models.CharField(),
+            )
             for relation, field in LINKED_FROM
         ]
-        return self.filter(reduce(operator.or_, linked))
+        return self.annotate(public_via=Coalesce(*names, output_field=models.CharField()))
 
 
 def _upload_to(instance: "Document", filename: str) -> str:
