@@ -9,8 +9,10 @@
 
   var STORE = "nr-desk-language";
 
+  // The words, translated by the page (templates/admin/base_site.html), or English.
   function text(key, fallback) {
-    return window.gettext ? window.gettext(key) : fallback || key;
+    var words = document.getElementById("nr-desk-strings");
+    return (words && words.getAttribute("data-" + key)) || fallback;
   }
 
   function rowOf(input) {
@@ -77,10 +79,10 @@
     var bar = document.createElement("div");
     bar.className = "nr-lang-bar";
     bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", text("Language of the fields shown", "Language of the fields shown"));
+    bar.setAttribute("aria-label", text("bar", "Language of the fields shown"));
     var intro = document.createElement("span");
     intro.className = "nr-lang-intro";
-    intro.textContent = text("Writing in:", "Writing in:");
+    intro.textContent = text("intro", "Writing in:");
     bar.appendChild(intro);
 
     var buttons = {};
@@ -153,26 +155,16 @@
         } else if (missing.length === needed.length) {
           state.textContent = text("empty", "empty");
         } else {
-          state.textContent = interpolate(
-            text("%s of %s needed", "%s of %s needed"), [needed.length - missing.length, needed.length]
-          );
+          state.textContent = text("some", "{done} of {all} needed")
+            .replace("{done}", needed.length - missing.length)
+            .replace("{all}", needed.length);
         }
         buttons[code].classList.toggle("nr-lang-tab--complete", needed.length > 0 && !missing.length);
       });
       summary.textContent = complete.length
-        ? interpolate(text("Complete in: %s.", "Complete in: %s."), [complete.join(", ")])
-        : text("Not complete in any language yet: fill the fields marked “needed to publish”.",
+        ? text("complete-in", "Complete in: {languages}.").replace("{languages}", complete.join(", "))
+        : text("none",
                "Not complete in any language yet: fill the fields marked “needed to publish”.");
-    }
-
-    function interpolate(format, values) {
-      if (window.interpolate) {
-        return window.interpolate(format, values);
-      }
-      var i = 0;
-      return format.replace(/%s/g, function () {
-        return values[i++];
-      });
     }
 
     // Start with the language of a field that has an error, else the last one chosen, else the
