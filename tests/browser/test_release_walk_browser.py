@@ -229,10 +229,14 @@ def shot(page, name: str) -> None:
 
 
 def popup(walk: Walk, page, opener):
+    """A pop-up the desk opens: on a phone it is a tab as wide as the screen."""
     with page.expect_popup() as info:
         walk.click(opener)
-    window = walk.watch(info.value)
+    window = info.value
+    window.set_viewport_size(page.viewport_size)
+    walk.watch(window)
     window.wait_for_load_state()
+    walk._loaded(window)  # its first load may come before the watch: count and check it now
     return window
 
 
