@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
+from core.desk_dates import DESK_DATES
 from core.languages import in_every_language
+from core.time_zones import time_zone_formfield
 
 from ..models import Event, EventSession, EventSpeaker
 from .publishing import (
@@ -14,11 +16,14 @@ from .publishing import (
     YearFilter,
 )
 
+TIME_ZONE_HELP = _("Where the event takes place: its times are in this zone.")
+
 
 class EventSessionInline(TranslationStackedInline):
     model = EventSession
     fields = [("title", "order"), ("start_time", "end_time"), "description"]
     extra = 0
+    formfield_overrides = DESK_DATES
 
 
 class EventSpeakerInline(admin.TabularInline):
@@ -73,3 +78,8 @@ class EventAdmin(PublishableAdmin):
         (_("Related"), {"fields": ["organisers", "topics", "mou", "registration_url"]}),
     ]
     inlines = [EventSessionInline, EventSpeakerInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":  # chosen by place, stored by its IANA name
+            return time_zone_formfield(db_field, help_text=TIME_ZONE_HELP)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.desk_dates import DESK_DATES
 from core.languages import in_every_language
 
 from ..models import Organisation, Person, Position, Topic
@@ -37,11 +38,12 @@ class PositionInline(TranslationTabularInline):
     fields = ["title", "organisation", "start_date", "end_date", "order"]
     autocomplete_fields = ["organisation"]
     extra = 1
+    formfield_overrides = DESK_DATES
 
 
 @admin.register(Person)
 class PersonAdmin(PublishableAdmin):
-    list_display = ["__str__", "state_badge", "current_positions", "updated_at"]
+    list_display = ["__str__", "state_badge", "current_positions", "last_modified"]
     list_filter = [StateFilter, ("positions__organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
         *in_every_language("name", "positions__title"),

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from core.desk_dates import DESK_DATES, time_column
 from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
+from core.time_zones import in_zone
 from core.workflow import api as review
 from core.workflow.admin import ReviewAdmin
 
@@ -128,7 +130,9 @@ class PublishableAdmin(
     restore_keeps = PUBLISHING_FIELDS
     draft_keeps = PUBLISHING_FIELDS
 
-    formfield_overrides = IMAGE_UPLOADS
+    formfield_overrides = {**IMAGE_UPLOADS, **DESK_DATES}
+    publication_time = time_column("publish_at", _("publication time"))
+    last_modified = time_column("updated_at", _("last modified"))
 
     form = PublishableForm
     actions = ["publish_now", "withdraw"]
@@ -271,7 +275,7 @@ class PublishableAdmin(
         state = obj.state
         title = ""
         if state == State.SCHEDULED:
-            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            when = in_zone(obj.publish_at)
             title = format_html(' title="{}"', _("Public from %(time)s") % {"time": when})
         badge = format_html(
             '<span class="nr-badge nr-badge--{}"{}>{}</span>', state, title, State(state).label
