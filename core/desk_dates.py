@@ -141,6 +141,9 @@ class _HintMixin:
     hint = ""
     wrapper_class = ""
 
+    class Media:
+        css = {"all": ["admin/desk-dates.css"]}
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
@@ -148,10 +151,13 @@ class _HintMixin:
         widget["wrapper_class"] = self.wrapper_class
         if element_id := widget["attrs"].get("id"):
             widget["hint_id"] = f"{element_id}_hint"
-            described = widget["attrs"].get("aria-describedby", "")
-            widget["attrs"]["aria-describedby"] = " ".join(
-                filter(None, [widget["hint_id"], described])
-            )
+            # The admin's widgets replace the field's help text id with their own: keep both.
+            described = [
+                widget["hint_id"],
+                widget["attrs"].get("aria-describedby"),
+                (attrs or {}).get("aria-describedby"),
+            ]
+            widget["attrs"]["aria-describedby"] = " ".join(dict.fromkeys(filter(None, described)))
         return context
 
 
@@ -185,10 +191,15 @@ class DeskSplitDateTimeWidget(admin_widgets.AdminSplitDateTime):
         widget["zone_note"] = START_OF_DAY % {"zone": zone_label()}
         if element_id := widget["attrs"].get("id"):
             widget["zone_id"] = f"{element_id}_zone"
+            # The admin's own replaced each input's description with its time zone warning.
             for sub in widget["subwidgets"]:
-                sub["attrs"]["aria-describedby"] = " ".join(
-                    filter(None, [sub["attrs"].get("aria-describedby"), widget["zone_id"]])
-                )
+                described = [
+                    sub.get("hint_id"),
+                    sub["attrs"].get("aria-describedby"),
+                    (attrs or {}).get("aria-describedby"),
+                    widget["zone_id"],
+                ]
+                sub["attrs"]["aria-describedby"] = " ".join(dict.fromkeys(filter(None, described)))
         return context
 
 

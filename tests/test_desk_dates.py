@@ -193,6 +193,8 @@ def test_each_date_and_time_field_shows_its_format(client, editor, language, dat
 
     for name, hint in [("start_date", date_hint), ("start_time", time_hint)]:
         assert hint in described(soup, soup.find("input", attrs={"name": name}))
+    start_time = soup.find("input", attrs={"name": "start_time"})
+    assert "id_start_time_helptext" in start_time["aria-describedby"].split()  # still described
     person_form = client.get(url(Person, "add"))  # an inline's dates too
     position = BeautifulSoup(person_form.content, "html.parser").find(
         "input", attrs={"name": "positions-0-start_date"}
