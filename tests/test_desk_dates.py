@@ -469,3 +469,33 @@ def test_every_date_and_time_on_every_desk_form_reads_what_editors_type(rf, db):
                 assert isinstance(field, wanted), f"{model.__name__}.{name}: {type(field)}"
                 checked += 1
     assert checked >= 8
+
+
+def test_the_consent_log_and_policy_versions_name_the_zone(admin_client):
+    from consent.models import Action, ConsentRecord, Method, PolicyVersion
+
+    from .test_consent_admin import record
+
+    moment = dt.datetime(2025, 6, 19, 13, 22, tzinfo=HK)
+    consent = ConsentRecord.objects.create(**record(created_at=moment))
+    PolicyVersion.objects.create(
+        version=7, last_updated=dt.date(2025, 6, 1), published_at=moment, banner_text="Cookies."
+    )
+
+    records = text(admin_client.get(reverse("admin:consent_consentrecord_changelist")))
+    versions = text(admin_client.get(reverse("admin:consent_policyversion_changelist")))
+
+    assert str(consent).endswith("2025-06-19 13:22 HKT")
+    assert (consent.action, consent.method) == (Action.CUSTOM, Method.BANNER)
+    assert "June 19, 2025, 1:22 p.m. HKT" in records
+    assert "June 19, 2025, 1:22 p.m. HKT" in versions
+
+
+def test_the_recovery_codes_file_names_the_zone_it_was_made_in():
+    from django.template.loader import render_to_string
+
+    made = dt.datetime(2025, 6, 19, 13, 22, tzinfo=HK)
+    with timezone.override(HK):
+        content = render_to_string("admin/second_factor/recovery_codes.txt", {"made": made})
+
+    assert "Made 2025-06-19 13:22 HKT." in content
