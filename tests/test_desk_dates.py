@@ -499,3 +499,23 @@ def test_the_recovery_codes_file_names_the_zone_it_was_made_in():
         content = render_to_string("admin/second_factor/recovery_codes.txt", {"made": made})
 
     assert "Made 2025-06-19 13:22 HKT." in content
+
+
+def test_an_editor_reads_the_publication_times_with_their_zone(client, editor):
+    release = make_release(
+        publish_at=dt.datetime(2025, 6, 19, 13, 22, tzinfo=HK),
+        unpublish_at=dt.datetime(2031, 6, 19, 9, 0, tzinfo=HK),
+    )
+    client.force_login(editor)
+
+    soup = BeautifulSoup(client.get(url(PressRelease, "change", release.pk)).content, "html.parser")
+
+    shown = {
+        " ".join(row.find("label").get_text().split()): " ".join(
+            row.find(class_="readonly").get_text().split()
+        )
+        for row in soup.select(".form-row")
+        if row.find(class_="readonly") and row.find("label")
+    }
+    assert shown["Publication time:"] == "June 19, 2025, 1:22 p.m. HKT"
+    assert shown["Withdraw at:"] == "June 19, 2031, 9 a.m. HKT"

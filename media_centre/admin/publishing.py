@@ -132,6 +132,7 @@ class PublishableAdmin(
 
     formfield_overrides = {**IMAGE_UPLOADS, **DESK_DATES}
     publication_time = time_column("publish_at", _("publication time"))
+    withdrawal_time = time_column("unpublish_at", _("withdraw at"))
     last_modified = time_column("updated_at", _("last modified"))
 
     form = PublishableForm
@@ -185,16 +186,24 @@ class PublishableAdmin(
         fieldsets = super().get_fieldsets(request, obj)
         if self.has_publish_permission(request):
             return fieldsets
-        # The state line says it better than the read-only choice ("Publish at the time below").
+        # The state line says it better than the read-only choice ("Publish at the time below");
+        # read-only times are shown with their zone.
+        zoned = {"publish_at": "publication_time", "unpublish_at": "withdrawal_time"}
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "status"]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [zoned.get(f, f) for f in options["fields"] if f != "status"],
+                },
+            )
             for name, options in fieldsets
         ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "state_and_preview"]
         if not self.has_publish_permission(request):
-            fields.extend(PUBLISHING_FIELDS)
+            fields.extend([*PUBLISHING_FIELDS, "publication_time", "withdrawal_time"])
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
