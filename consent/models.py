@@ -201,7 +201,7 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         when = timezone.localtime(self.created_at)
-        return f"{self.consent_id} {self.get_action_display()} {when:%Y-%m-%d %H:%M}"
+        return f"{self.consent_id} {self.get_action_display()} {when:%Y-%m-%d %H:%M %Z}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:consent_consentrecord_change", args=[self.pk])

@@ -30,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from .languages import BY_CODE
+from .time_zones import in_zone
 
 TOKEN_FIELD = "_base_version"
 SEEN_FIELD = "_seen_version"
@@ -138,7 +139,7 @@ def _readable(model_field: models.Field, value) -> str:
         return gettext("yes") if value else gettext("no")
     if isinstance(model_field, models.DateTimeField):
         moment = parse_datetime(value)
-        return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else value
+        return in_zone(moment) if moment else value
     if isinstance(model_field, models.DateField):
         day = parse_date(value)
         return date_format(day, "DATE_FORMAT") if day else value
@@ -339,7 +340,7 @@ class EditGuard:
                 who = gettext("you, in another window or tab")
             else:
                 who = entry.user.get_full_name() or entry.user.get_username()
-            when = date_format(timezone.localtime(entry.action_time), "DATETIME_FORMAT")
+            when = in_zone(entry.action_time)
             saves.append(Save(who, when))
         return saves
 

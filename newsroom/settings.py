@@ -164,6 +164,8 @@ MODELTRANSLATION_AUTO_POPULATE = False
 USE_I18N = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Hong_Kong")
 USE_TZ = True
+# Dates typed as Hong Kong writes them (19/06/2025) in every language: core/formats.
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

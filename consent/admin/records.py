@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.desk_dates import time_column
+
 from ..models import (
     Action,
     Category,
@@ -122,7 +124,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     list_display = [
         "consent_id",
-        "created_at",
+        "time",
         "action",
         "method",
         "policy_version",
@@ -131,6 +133,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "method", PolicyVersionFilter, LanguageFilter]
     date_hierarchy = "created_at"
+    time = time_column("created_at", _("time"))
     search_fields = ["consent_id"]
     search_help_text = _("Paste a consent id, as the visitor’s cookie page shows it.")
     fields = [

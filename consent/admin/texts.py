@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from core.desk_dates import DESK_DATES, time_column
 from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
@@ -82,7 +83,9 @@ PUBLISHING_HELP = _(
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(TranslatedFieldsAdmin, TranslationAdmin):
-    list_display = ["version", "last_updated", "published_at", "state"]
+    formfield_overrides = DESK_DATES
+    list_display = ["version", "last_updated", "in_force_from", "state"]
+    in_force_from = time_column("published_at", _("in force from"))
     fields = ["version", "last_updated", "published_at", "banner_text", "introduction", "details"]
     actions = ["publish_now"]
 

@@ -11,13 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from ..time_zones import in_zone
 from . import snapshots
 from .diff import compare
 from .restore import RestoreError, restore
@@ -64,7 +63,7 @@ class RestoreForm(forms.Form):
 
 
 def when(version: Version) -> str:
-    return date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+    return in_zone(version.revision.date_created)
 
 
 def who(version: Version) -> str:

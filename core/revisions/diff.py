@@ -8,7 +8,6 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from modeltranslation.translator import NotRegistered, translator
 
 from ..languages import LANGUAGES
+from ..time_zones import in_zone
 from .snapshots import IGNORED, Row, Snapshot, follows
 
 
@@ -125,7 +125,7 @@ def _shown(model_field: models.Field, value: Any, names: Names) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return in_zone(value)
     if isinstance(value, dt.date):
         return date_format(value, "DATE_FORMAT")
     return str(value)

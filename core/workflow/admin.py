@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..desk_dates import time_column
 from . import api
 from .models import Step
 
@@ -202,11 +203,12 @@ def _cell(value) -> str:
 class StepAdmin(admin.ModelAdmin):
     """The review log: read by publishers, never changed by anyone."""
 
-    list_display = ["at", "action", "item", "user_repr", "note", "revision_id"]
+    list_display = ["when", "action", "item", "user_repr", "note", "revision_id"]
     list_filter = ["action", "content_type", ("at", admin.DateFieldListFilter)]
     search_fields = ["object_repr", "note", "user_repr"]
     list_select_related = ["content_type"]
     date_hierarchy = "at"
+    when = time_column("at", _("when"))
 
     def get_urls(self):
         return [

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.desk_dates import time_column
 from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm, with_note
 
@@ -197,8 +198,9 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
         "page_count",
         "downloads",
         "is_accessible",
-        "file_updated_at",
+        "file_last_changed",
     ]
+    file_last_changed = time_column("file_updated_at", _("file last changed"))
     list_filter = [PublicFilter, "language", MediaTypeFilter, "is_accessible"]
     search_fields = ["title", "file_name", "sha256"]
     date_hierarchy = "created_at"
@@ -377,7 +379,8 @@ class DocumentAdmin(EditConflictAdmin, RevisionAdmin, admin.ModelAdmin):
 class AccessibilityRequestAdmin(admin.ModelAdmin):
     """Visitors' requests for an accessible version: read them, answer them, mark them answered."""
 
-    list_display = ["document", "name", "email", "language", "created_at", "answered"]
+    list_display = ["document", "name", "email", "language", "received", "answered"]
+    received = time_column("created_at", _("received"))
     list_filter = ["answered"]
     search_fields = ["name", "email", "document__title"]
     list_select_related = ["document"]

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from core.create_in_place import CreateInPlaceAdmin
+from core.desk_dates import DESK_DATES
 from core.languages import in_every_language
+from core.time_zones import time_zone_formfield
 from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import Event, EventSession, EventSpeaker
@@ -17,12 +19,15 @@ from .publishing import (
     YearFilter,
 )
 
+TIME_ZONE_HELP = _("Where the event takes place: its times are in this zone.")
+
 
 class EventSessionInline(TranslatedFieldsAdmin, TranslationStackedInline):
     model = EventSession
     fields = ["title", ("start_time", "end_time"), "description"]
     formset = InOrderFormSet
     extra = 0
+    formfield_overrides = DESK_DATES
 
 
 class EventSpeakerInline(CreateInPlaceAdmin, admin.TabularInline):
@@ -78,3 +83,8 @@ class EventAdmin(PublishableAdmin):
         (_("Related"), {"fields": ["organisers", "topics", "mou", "registration_url"]}),
     ]
     inlines = [EventSessionInline, EventSpeakerInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":  # chosen by place, stored by its IANA name
+            return time_zone_formfield(db_field, help_text=TIME_ZONE_HELP)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

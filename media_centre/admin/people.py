@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from core.create_in_place import CreateInPlaceAdmin
+from core.desk_dates import DESK_DATES
 from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
@@ -41,11 +42,12 @@ class PositionInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationTabul
     formset = InOrderFormSet
     autocomplete_fields = ["organisation"]
     extra = 1
+    formfield_overrides = DESK_DATES
 
 
 @admin.register(Person)
 class PersonAdmin(PublishableAdmin):
-    list_display = ["__str__", "state_badge", "current_positions", "updated_at"]
+    list_display = ["__str__", "state_badge", "current_positions", "last_modified"]
     list_filter = [StateFilter, ("positions__organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = [
         *in_every_language("name", "positions__title"),

@@ -13,7 +13,6 @@ import reversion
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -25,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.desk_dates import DeskSplitDateTimeField, DeskSplitDateTimeWidget
 from core.drafts import store as drafts
 from core.languages import LANGUAGES
 from core.revisions import snapshots
@@ -72,10 +72,10 @@ class PublishForm(forms.Form):
         initial="now",
         widget=forms.RadioSelect,
     )
-    at = forms.SplitDateTimeField(
+    at = DeskSplitDateTimeField(
         label=_("Publication time"),
         required=False,
-        widget=AdminSplitDateTime,
+        widget=DeskSplitDateTimeWidget,
         help_text=_("Only when publishing at a time: the date, then the time."),
     )
     kind = forms.ChoiceField(

@@ -19,10 +19,12 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from core.create_in_place import CreateInPlaceAdmin
+from core.desk_dates import DESK_DATES, time_column
 from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
+from core.time_zones import in_zone
 from core.translated_fields import TranslatedFieldsAdmin
 from core.workflow import api as review
 from core.workflow.admin import ReviewAdmin
@@ -139,7 +141,10 @@ class PublishableAdmin(
     restore_keeps = PUBLISHING_FIELDS
     draft_keeps = PUBLISHING_FIELDS
 
-    formfield_overrides = IMAGE_UPLOADS
+    formfield_overrides = {**IMAGE_UPLOADS, **DESK_DATES}
+    publication_time = time_column("publish_at", _("publication time"))
+    withdrawal_time = time_column("unpublish_at", _("withdraw at"))
+    last_modified = time_column("updated_at", _("last modified"))
 
     form = PublishableForm
     actions = ["publish_now", "withdraw"]
@@ -190,10 +195,28 @@ class PublishableAdmin(
             actions.pop("delete_selected", None)
         return actions
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return fieldsets
+        # The state line says it better than the read-only choice ("Publish at the time below");
+        # read-only times are shown with their zone.
+        zoned = {"publish_at": "publication_time", "unpublish_at": "withdrawal_time"}
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [zoned.get(f, f) for f in options["fields"] if f != "status"],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "state_and_preview"]
         if not self.has_publish_permission(request):
-            fields.extend(PUBLISHING_FIELDS)
+            fields.extend([*PUBLISHING_FIELDS, "publication_time", "withdrawal_time"])
         return fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -269,7 +292,7 @@ class PublishableAdmin(
         state = obj.state
         title = ""
         if state == State.SCHEDULED:
-            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            when = in_zone(obj.publish_at)
             title = format_html(' title="{}"', _("Public from %(time)s") % {"time": when})
         badge = format_html(
             '<span class="nr-badge nr-badge--{}"{}>{}</span>', state, title, State(state).label

@@ -42,7 +42,7 @@ class QuoteInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationStackedI
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(PublishableAdmin):
-    list_display = ["headline", "state_badge", "release_date", "publish_at", "updated_at"]
+    list_display = ["headline", "state_badge", "release_date", "publication_time", "last_modified"]
     list_filter = [StateFilter, YearFilter, "topics", "organisations"]
     search_fields = [*in_every_language("headline", "summary"), "slug"]
     date_hierarchy = "release_date"
