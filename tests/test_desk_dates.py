@@ -74,6 +74,17 @@ def described(soup, field) -> str:
     return " ".join(" ".join(soup.find(id=i).get_text().split()) for i in ids if soup.find(id=i))
 
 
+def schedule(client, release, day: str, time: str):
+    """Schedule `release` on its publish page as typed: asked, then confirmed."""
+    address = url(PressRelease, "publish", release.pk) + "?when=later"
+    typed = {"at_0": day, "at_1": time}
+    asked = client.post(address, typed)
+    confirm = BeautifulSoup(asked.content, "html.parser").find("input", attrs={"name": "confirmed"})
+    if confirm is None:
+        return asked
+    return client.post(address, {**typed, "confirmed": confirm["value"]})
+
+
 def errors(response) -> str:
     soup = BeautifulSoup(response.content, "html.parser")
     return " ".join(" ".join(ul.get_text(" ").split()) for ul in soup.select("ul.errorlist"))
@@ -243,10 +254,8 @@ def test_an_event_needs_no_time(client, editor):
 def test_a_publication_date_without_a_time_is_the_start_of_that_day_in_hong_kong(client, publisher):
     release = make_release(status=Status.DRAFT)
     client.force_login(publisher)
-    data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data.update(status=Status.PUBLISHED, publish_at_0="19/06/2030", publish_at_1="")
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    response = schedule(client, release, "19/06/2030", "")
 
     assert response.status_code == 302, errors(response)
     release.refresh_from_db()
@@ -256,10 +265,8 @@ def test_a_publication_date_without_a_time_is_the_start_of_that_day_in_hong_kong
 def test_a_publication_time_without_a_date_asks_for_the_date(client, publisher):
     release = make_release(status=Status.DRAFT)
     client.force_login(publisher)
-    data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data.update(status=Status.PUBLISHED, publish_at_0="", publish_at_1="1:22 p.m.")
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    response = schedule(client, release, "", "1:22 p.m.")
 
     assert response.status_code == 200
     assert "Give the date too, e.g. 19/06/2025." in errors(response)
@@ -268,10 +275,8 @@ def test_a_publication_time_without_a_date_asks_for_the_date(client, publisher):
 def test_a_publication_time_as_typed_is_hong_kong_time(client, publisher):
     release = make_release(status=Status.DRAFT)
     client.force_login(publisher)
-    data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data.update(status=Status.PUBLISHED, publish_at_0="19 June 2030", publish_at_1="下午1:22")
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    response = schedule(client, release, "19 June 2030", "下午1:22")
 
     assert response.status_code == 302, errors(response)
     release.refresh_from_db()
@@ -296,9 +301,11 @@ def test_publishing_times_name_the_zone_and_what_a_date_alone_means(
     client.force_login(publisher)
     in_language(client, language)
 
-    soup = BeautifulSoup(client.get(url(PressRelease, "change", release.pk)).content, "html.parser")
+    form = client.get(url(PressRelease, "change", release.pk)).content
+    scheduling = client.get(url(PressRelease, "publish", release.pk) + "?when=later").content
 
-    for name in ("publish_at_0", "unpublish_at_0"):
+    for page, name in ((form, "unpublish_at_0"), (scheduling, "at_0")):
+        soup = BeautifulSoup(page, "html.parser")
         text = described(soup, soup.find("input", attrs={"name": name}))
         assert zone in text
         assert day in text
@@ -517,5 +524,6 @@ def test_an_editor_reads_the_publication_times_with_their_zone(client, editor):
         for row in soup.select(".form-row")
         if row.find(class_="readonly") and row.find("label")
     }
-    assert shown["Publication time:"] == "June 19, 2025, 1:22 p.m. HKT"
+    state = soup.select_one(".field-state_and_preview .nr-state-time").get_text()
+    assert state == "public since June 19, 2025, 1:22 p.m. HKT"
     assert shown["Withdraw at:"] == "June 19, 2031, 9 a.m. HKT"

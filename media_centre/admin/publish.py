@@ -111,7 +111,6 @@ class PublishForm(forms.Form):
             self.fields["when"].required = False
             self.fields["when"].widget = forms.HiddenInput()
         if mode == "later":
-            self.fields["at"].required = True
             self.fields["at"].help_text = _("The date, then the time.")
         elif mode == "now":
             del self.fields["at"]

@@ -317,6 +317,17 @@ class PublishableAdmin(
             return _("Not saved yet: editors’ new items are always drafts.")
         obj = stored
         badge = self.state_badge(obj)
+        # When it went or goes public, with the zone (the form itself holds no publishing time).
+        moments = {
+            State.PUBLISHED: _("public since %(time)s"),
+            State.SCHEDULED: _("becomes public on %(time)s"),
+        }
+        if obj.state in moments:
+            badge = format_html(
+                '{} <span class="nr-state-time">{}</span>',
+                badge,
+                moments[obj.state] % {"time": in_zone(obj.publish_at)},
+            )
         try:
             url = obj.get_absolute_url()
         except NoReverseMatch:
