@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationStackedInline
 from core.languages import in_every_language
 
 from ..models import Event, EventSession, EventSpeaker
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
@@ -43,11 +44,10 @@ class EventAdmin(PublishableAdmin):
     list_filter = [StateFilter, YearFilter, "kind", "event_status", "topics", "organisers"]
     search_fields = in_every_language("title", "summary", "venue", "city", "occasion")
     date_hierarchy = "start_date"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["part_of", "organisers", "topics", "mou"]
     fieldsets = [
         *PUBLICATION_FIELDSETS,
-        (None, {"fields": ["title", "slug", "kind", "event_status", "summary"]}),
+        (None, {"fields": ["title", "kind", "event_status", "summary"]}),
         (
             _("When"),
             {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "time_zone"]},
@@ -71,5 +71,6 @@ class EventAdmin(PublishableAdmin):
             },
         ),
         (_("Related"), {"fields": ["organisers", "topics", "mou", "registration_url"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [EventSessionInline, EventSpeakerInline]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.languages import in_every_language
 
 from ..models import MoU, MoUParty, Status
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
@@ -55,7 +56,6 @@ class MoUAdmin(PublishableAdmin):
         *in_every_language("parties__organisation__name"),
     ]
     date_hierarchy = "signed_on"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "document"]
     fieldsets = [
         *PUBLICATION_FIELDSETS,
@@ -64,7 +64,6 @@ class MoUAdmin(PublishableAdmin):
             {
                 "fields": [
                     "title",
-                    "slug",
                     ("signed_on", "signed_on_precision"),
                     "signed_place",
                     "summary",
@@ -73,6 +72,7 @@ class MoUAdmin(PublishableAdmin):
                 ]
             },
         ),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [MoUPartyInline]
 

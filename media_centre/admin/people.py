@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from core.languages import in_every_language
 
 from ..models import Organisation, Person, Position, Topic
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     IMAGE_UPLOADS,
     PUBLICATION_FIELDSETS,
@@ -21,15 +22,17 @@ class OrganisationAdmin(TranslationAdmin):
     list_display = ["name", "short_name", "kind", "city"]
     list_filter = ["kind"]
     search_fields = in_every_language("name", "short_name", "city")
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "short_name", "slug", "kind", "city", "website", "logo", "logo_alt"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "city", "website", "logo", "logo_alt"]}),
+        WEB_ADDRESS_FIELDSET,
+    ]
 
 
 @admin.register(Topic)
 class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = in_every_language("name")
-    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [(None, {"fields": ["name", "description"]}), WEB_ADDRESS_FIELDSET]
 
 
 class PositionInline(TranslationTabularInline):
@@ -47,11 +50,11 @@ class PersonAdmin(PublishableAdmin):
         *in_every_language("name", "positions__title"),
         *in_every_language("positions__organisation__name"),
     ]
-    prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         *PUBLICATION_FIELDSETS,
-        (None, {"fields": ["honorific", "name", "slug", "bio"]}),
+        (None, {"fields": ["honorific", "name", "bio"]}),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [PositionInline]
 

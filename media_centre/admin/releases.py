@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationStackedInline
 from core.languages import in_every_language
 
 from ..models import MediaContact, PressRelease, Quote
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
@@ -35,7 +36,6 @@ class PressReleaseAdmin(PublishableAdmin):
     list_filter = [StateFilter, YearFilter, "topics", "organisations"]
     search_fields = [*in_every_language("headline", "summary"), "slug"]
     date_hierarchy = "release_date"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
         "topics",
         "organisations",
@@ -50,7 +50,7 @@ class PressReleaseAdmin(PublishableAdmin):
         *PUBLICATION_FIELDSETS,
         (
             None,
-            {"fields": ["headline", "slug", "dateline_place", "release_date", "summary", "body"]},
+            {"fields": ["headline", "dateline_place", "release_date", "summary", "body"]},
         ),
         (_("Image"), {"fields": ["hero_image", "hero_image_alt"]}),
         (
@@ -58,5 +58,6 @@ class PressReleaseAdmin(PublishableAdmin):
             {"fields": ["topics", "organisations", "event", "mou", "study", "media_contact"]},
         ),
         (_("Files"), {"fields": ["pdf", "attachments"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [QuoteInline]

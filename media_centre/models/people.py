@@ -12,10 +12,10 @@ from core.models import Translated
 
 from ..uploads import validate_image_upload
 from .publishing import Publishable, PublishableQuerySet, linkable_q
-from .slugs import unique_slug
+from .slugs import WEB_ADDRESS, WEB_ADDRESS_HELP, MadeAddress
 
 
-class Organisation(Translated):
+class Organisation(MadeAddress, Translated):
     class Kind(models.TextChoices):
         REGULATOR = "regulator", _("Regulator")
         COUNCIL = "council", _("Council")
@@ -25,11 +25,14 @@ class Organisation(Translated):
         ASSOCIATION = "association", _("Association")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=300, unique=True)
+    # Unique in each language it is given in (an empty translation is stored as NULL).
+    name = models.CharField(_("name"), max_length=300, unique=True, blank=True)
     short_name = models.CharField(
         _("short name"), max_length=40, blank=True, help_text=_("An abbreviation, e.g. FSDC.")
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["name"]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -43,6 +46,9 @@ class Organisation(Translated):
         help_text=_("What the logo says, for people who cannot see it."),
     )
 
+    required_translations = ("name",)
+    slug_source = "name"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -52,6 +58,7 @@ class Organisation(Translated):
         return self.name
 
     def clean(self) -> None:
+        super().clean()
         if self.logo and not self.logo_alt.strip():
             raise ValidationError(
                 {"logo_alt": _("Say what the logo shows: every image needs a text alternative.")}
@@ -65,10 +72,15 @@ class Organisation(Translated):
         return reverse("media_centre:release-list") + f"?organisation={self.slug}"
 
 
-class Topic(Translated):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+class Topic(MadeAddress, Translated):
+    name = models.CharField(_("name"), max_length=100, unique=True, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=100, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["name"]
+    )
     description = models.TextField(_("description"), blank=True)
+
+    required_translations = ("name",)
+    slug_source = "name"
 
     class Meta:
         ordering = ["name"]
@@ -119,15 +131,17 @@ class PersonQuerySet(PublishableQuerySet):
         )
 
 
-class Person(Translated, Publishable):
+class Person(MadeAddress, Translated, Publishable):
     honorific = models.CharField(
         _("honorific"),
         max_length=20,
         blank=True,
         help_text=_("As the person is addressed: Mr, Ms, Dr, Prof."),
     )
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["name"]
+    )
     photo = models.ImageField(
         _("photo"), upload_to="people/", blank=True, validators=[validate_image_upload]
     )
@@ -140,7 +154,9 @@ class Person(Translated, Publishable):
     bio = models.TextField(_("short biography"), blank=True)
 
     objects = PersonQuerySet.as_manager()
+    required_translations = ("name",)
     required_to_publish = ("name",)
+    slug_source = "name"
     image_alternatives = (("photo", "photo_alt"),)
 
     class Meta:
@@ -167,17 +183,15 @@ class Person(Translated, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("media_centre:speaker-detail", kwargs={"slug": self.slug})
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
 
 class Position(Translated):
+    required_translations = ("title",)
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
     title = models.CharField(
         _("job title"),
         max_length=300,
+        blank=True,
         help_text=_(
             "The full title as written, e.g. “Director of the Office for Advancing International "
             "Financial Center Development of the Shanghai Municipal People’s Government”."
@@ -220,5 +234,6 @@ class Position(Translated):
         return self.end_date is None or self.end_date >= timezone.localdate()
 
     def clean(self) -> None:
+        super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("A position cannot end before it starts.")})
