@@ -96,6 +96,8 @@ class Translated(models.Model):
             sync_scripts(fields, values, stored, set(self.derived_translations))
         )
         for key, value in values.items():
+            if value == "" and self._meta.get_field(key).unique:
+                value = None  # unique in each language: an empty text is no text, not a clash
             setattr(self, key, value)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *keys, "derived_translations"}

@@ -490,3 +490,31 @@ def test_changing_an_item_to_a_taken_address_is_still_a_form_error(client, edito
     assert response.status_code == 200
     release.refresh_from_db()
     assert release.slug == "mine"
+
+
+def test_two_organisations_named_only_in_chinese_are_both_saved_from_the_desk(client, editor):
+    client.force_login(editor)
+    for name in ("金融發展局", "研究中心"):
+        data = {**form_data(client.get(url(Organisation, "add"))), "name_zh_hant": name}
+        assert client.post(url(Organisation, "add"), data).status_code == 302
+    assert Organisation.objects.filter(name_en=None).count() == 2
+
+
+def test_names_emptied_in_one_script_do_not_clash_with_each_other(db):
+    # A Simplified name converted from a Traditional one that is later removed is emptied;
+    # names are unique in each language, so an empty one must not count as a name.
+    for english, chinese in (("Council", "金融發展局"), ("Centre", "研究中心")):
+        organisation = Organisation.objects.create(name_zh_hant=chinese)
+        assert organisation.name_zh_hans
+        organisation.name_en, organisation.name_zh_hant = english, None
+        organisation.save()
+        organisation.refresh_from_db()
+        assert not organisation.name_zh_hans
+
+
+def test_a_long_address_taken_already_is_cut_at_a_word_before_its_number(db):
+    headline = "Council " + "development " * 12
+    first = PressRelease.objects.create(headline_en=headline)
+    second = PressRelease.objects.create(headline_en=headline)
+    assert len(first.slug) <= 120 and first.slug.endswith("-development")
+    assert len(second.slug) <= 120 and second.slug.endswith("-development-2")

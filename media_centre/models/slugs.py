@@ -66,7 +66,7 @@ def unique_slug(instance: models.Model, source: str, max_length: int = 120, **sc
     slug, n = base, 2
     while others.filter(slug=slug).exists():
         suffix = f"-{n}"
-        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        slug = slug_for(base, max_length - len(suffix)) + suffix
         n += 1
     return slug
 
