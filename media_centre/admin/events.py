@@ -11,6 +11,7 @@ from core.time_zones import time_zone_formfield
 from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import Event, EventSession, EventSpeaker
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     InOrderFormSet,
@@ -53,11 +54,10 @@ class EventAdmin(PublishableAdmin):
     list_filter = [StateFilter, YearFilter, "kind", "event_status", "topics", "organisers"]
     search_fields = in_every_language("title", "summary", "venue", "city", "occasion")
     date_hierarchy = "start_date"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["part_of", "organisers", "topics", "mou"]
     fieldsets = [
         *PUBLICATION_FIELDSETS,
-        (None, {"fields": ["title", "slug", "kind", "event_status", "summary"]}),
+        (None, {"fields": ["title", "kind", "event_status", "summary"]}),
         (
             _("When"),
             {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "time_zone"]},
@@ -81,6 +81,7 @@ class EventAdmin(PublishableAdmin):
             },
         ),
         (_("Related"), {"fields": ["organisers", "topics", "mou", "registration_url"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [EventSessionInline, EventSpeakerInline]
 

@@ -8,6 +8,7 @@ from core.create_in_place import CreateInPlaceAdmin
 from core.languages import in_every_language
 
 from ..models import MoU, MoUParty, Status
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     InOrderFormSet,
@@ -56,7 +57,6 @@ class MoUAdmin(PublishableAdmin):
         *in_every_language("parties__organisation__name"),
     ]
     date_hierarchy = "signed_on"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "document"]
     fieldsets = [
         *PUBLICATION_FIELDSETS,
@@ -65,7 +65,6 @@ class MoUAdmin(PublishableAdmin):
             {
                 "fields": [
                     "title",
-                    "slug",
                     ("signed_on", "signed_on_precision"),
                     "signed_place",
                     "summary",
@@ -74,6 +73,7 @@ class MoUAdmin(PublishableAdmin):
                 ]
             },
         ),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [MoUPartyInline]
 

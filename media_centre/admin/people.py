@@ -10,6 +10,7 @@ from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import Organisation, Person, Position, Topic
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     IMAGE_UPLOADS,
     PUBLICATION_FIELDSETS,
@@ -25,15 +26,17 @@ class OrganisationAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     list_display = ["name", "short_name", "kind", "city"]
     list_filter = ["kind"]
     search_fields = in_every_language("name", "short_name", "city")
-    prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "short_name", "slug", "kind", "city", "website", "logo", "logo_alt"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "city", "website", "logo", "logo_alt"]}),
+        WEB_ADDRESS_FIELDSET,
+    ]
 
 
 @admin.register(Topic)
 class TopicAdmin(TranslatedFieldsAdmin, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = in_every_language("name")
-    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [(None, {"fields": ["name", "description"]}), WEB_ADDRESS_FIELDSET]
 
 
 class PositionInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationTabularInline):
@@ -53,11 +56,11 @@ class PersonAdmin(PublishableAdmin):
         *in_every_language("name", "positions__title"),
         *in_every_language("positions__organisation__name"),
     ]
-    prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         *PUBLICATION_FIELDSETS,
-        (None, {"fields": ["honorific", "name", "slug", "bio"]}),
+        (None, {"fields": ["honorific", "name", "bio"]}),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [PositionInline]
 

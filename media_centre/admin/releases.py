@@ -16,6 +16,7 @@ from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import MediaContact, PressRelease, Quote
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     InOrderFormSet,
@@ -46,7 +47,6 @@ class PressReleaseAdmin(PublishableAdmin):
     list_filter = [StateFilter, YearFilter, "topics", "organisations"]
     search_fields = [*in_every_language("headline", "summary"), "slug"]
     date_hierarchy = "release_date"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = [
         "topics",
         "organisations",
@@ -61,7 +61,7 @@ class PressReleaseAdmin(PublishableAdmin):
         *PUBLICATION_FIELDSETS,
         (
             None,
-            {"fields": ["headline", "slug", "dateline_place", "release_date", "summary", "body"]},
+            {"fields": ["headline", "dateline_place", "release_date", "summary", "body"]},
         ),
         (_("Image"), {"fields": ["hero_image", "hero_image_alt"]}),
         (
@@ -69,6 +69,7 @@ class PressReleaseAdmin(PublishableAdmin):
             {"fields": ["topics", "organisations", "event", "mou", "study", "media_contact"]},
         ),
         (_("Files"), {"fields": ["pdf", "attachments"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [QuoteInline]
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.languages import in_every_language
 
 from ..models import Study
+from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
@@ -31,14 +32,14 @@ class StudyAdmin(PublishableAdmin):
         *in_every_language("author_people__name"),
     ]
     date_hierarchy = "publication_date"
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author_organisations", "author_people", "topics", "launch_event", "mou"]
     fieldsets = [
         *PUBLICATION_FIELDSETS,
-        (None, {"fields": ["title", "slug", "kind", "publication_date", "abstract"]}),
+        (None, {"fields": ["title", "kind", "publication_date", "abstract"]}),
         (_("Authors"), {"fields": ["author_organisations", "author_people"]}),
         (_("Cover"), {"fields": ["cover_image", "cover_image_alt"]}),
         (_("Related"), {"fields": ["topics", "launch_event", "mou"]}),
+        WEB_ADDRESS_FIELDSET,
     ]
     inlines = [StudyFileInline]
 

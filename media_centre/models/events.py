@@ -15,7 +15,7 @@ from core.models import Translated
 from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet
-from .slugs import unique_slug
+from .slugs import WEB_ADDRESS, WEB_ADDRESS_HELP, MadeAddress
 
 
 def validate_time_zone(value: str) -> None:
@@ -66,7 +66,7 @@ class EventQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class Event(Noted, Translated, Publishable):
+class Event(MadeAddress, Noted, Translated, Publishable):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
         FORUM = "forum", _("Forum")
@@ -80,8 +80,10 @@ class Event(Noted, Translated, Publishable):
         POSTPONED = "postponed", _("Postponed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["title"]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.SEMINAR)
     event_status = models.CharField(
         _("event status"),
@@ -165,6 +167,7 @@ class Event(Noted, Translated, Publishable):
     registration_url = models.URLField(_("registration link"), blank=True)
 
     objects = EventQuerySet.as_manager()
+    required_translations = ("title",)
     required_to_publish = ("title", "start_date")
 
     class Meta:
@@ -275,11 +278,6 @@ class Event(Noted, Translated, Publishable):
     def is_multi_day(self) -> bool:
         return bool(self.end_date and self.end_date != self.start_date)
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
     def content_errors(self) -> dict[str, list[str]]:
         errors = super().content_errors()
         if self.start_date and self.end_date:
@@ -301,8 +299,10 @@ class Event(Noted, Translated, Publishable):
 
 
 class EventSession(Translated):
+    required_translations = ("title",)
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, blank=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -329,6 +329,7 @@ class EventSession(Translated):
         return self.event.get_absolute_url() + f"#session-{self.pk}"
 
     def clean(self) -> None:
+        super().clean()
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": _("A session must end after it starts.")})
 

@@ -11,7 +11,7 @@ from .documents import Document
 from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
-from .slugs import unique_slug
+from .slugs import WEB_ADDRESS, WEB_ADDRESS_HELP, MadeAddress
 
 
 class DatePrecision(models.TextChoices):
@@ -43,9 +43,11 @@ class MoUQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class MoU(Noted, Translated, Publishable):
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+class MoU(MadeAddress, Noted, Translated, Publishable):
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["title"]
+    )
     signed_on = models.DateField(
         _("signed on"),
         null=True,
@@ -72,6 +74,7 @@ class MoU(Noted, Translated, Publishable):
     )
 
     objects = MoUQuerySet.as_manager()
+    required_translations = ("title",)
     required_to_publish = ("title", "signed_on")
 
     class Meta:
@@ -95,11 +98,6 @@ class MoU(Noted, Translated, Publishable):
             self.signed_on_precision
         ]
         return date_format(self.signed_on, fmt)
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
 
 
 class MoUParty(models.Model):

@@ -15,7 +15,7 @@ from core.models import Translated
 
 from ..uploads import validate_image_upload
 from .publishing import Publishable, PublishableQuerySet, linkable_q
-from .slugs import unique_slug
+from .slugs import WEB_ADDRESS, WEB_ADDRESS_HELP, MadeAddress
 
 HONORIFIC = re.compile(r"^(Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+(?=\S)", re.IGNORECASE)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -49,9 +49,7 @@ class DeskNamed:
         if found is not None:
             return found
         obj = cls(**cls.desk_fields(text))
-        if not getattr(obj, "slug", True):
-            obj.slug = unique_slug(obj, text)
-        obj.save()
+        obj.save()  # its web address is made from the name (MadeAddress)
         return obj
 
     @classmethod
@@ -59,7 +57,7 @@ class DeskNamed:
         return {f"name_{desk_language(text)}": text}
 
 
-class Organisation(DeskNamed, Translated):
+class Organisation(DeskNamed, MadeAddress, Translated):
     class Kind(models.TextChoices):
         REGULATOR = "regulator", _("Regulator")
         COUNCIL = "council", _("Council")
@@ -69,11 +67,14 @@ class Organisation(DeskNamed, Translated):
         ASSOCIATION = "association", _("Association")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=300, unique=True)
+    # Unique in each language it is given in (an empty translation is stored as NULL).
+    name = models.CharField(_("name"), max_length=300, unique=True, blank=True)
     short_name = models.CharField(
         _("short name"), max_length=40, blank=True, help_text=_("An abbreviation, e.g. FSDC.")
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["name"]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -87,6 +88,9 @@ class Organisation(DeskNamed, Translated):
         help_text=_("What the logo says, for people who cannot see it."),
     )
 
+    required_translations = ("name",)
+    slug_source = "name"
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -96,6 +100,7 @@ class Organisation(DeskNamed, Translated):
         return self.name
 
     def clean(self) -> None:
+        super().clean()
         if self.logo and not self.logo_alt.strip():
             raise ValidationError(
                 {"logo_alt": _("Say what the logo shows: every image needs a text alternative.")}
@@ -109,10 +114,15 @@ class Organisation(DeskNamed, Translated):
         return reverse("media_centre:release-list") + f"?organisation={self.slug}"
 
 
-class Topic(DeskNamed, Translated):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+class Topic(DeskNamed, MadeAddress, Translated):
+    name = models.CharField(_("name"), max_length=100, unique=True, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=100, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["name"]
+    )
     description = models.TextField(_("description"), blank=True)
+
+    required_translations = ("name",)
+    slug_source = "name"
 
     class Meta:
         ordering = ["name"]
@@ -163,15 +173,17 @@ class PersonQuerySet(PublishableQuerySet):
         )
 
 
-class Person(DeskNamed, Translated, Publishable):
+class Person(DeskNamed, MadeAddress, Translated, Publishable):
     honorific = models.CharField(
         _("honorific"),
         max_length=20,
         blank=True,
         help_text=_("As the person is addressed: Mr, Ms, Dr, Prof."),
     )
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["name"]
+    )
     photo = models.ImageField(
         _("photo"), upload_to="people/", blank=True, validators=[validate_image_upload]
     )
@@ -184,7 +196,9 @@ class Person(DeskNamed, Translated, Publishable):
     bio = models.TextField(_("short biography"), blank=True)
 
     objects = PersonQuerySet.as_manager()
+    required_translations = ("name",)
     required_to_publish = ("name",)
+    slug_source = "name"
     image_alternatives = (("photo", "photo_alt"),)
 
     class Meta:
@@ -211,11 +225,6 @@ class Person(DeskNamed, Translated, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("media_centre:speaker-detail", kwargs={"slug": self.slug})
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     @classmethod
     def desk_find(cls, text: str):
         honorific = HONORIFIC.match(text)
@@ -232,10 +241,13 @@ class Person(DeskNamed, Translated, Publishable):
 
 
 class Position(Translated):
+    required_translations = ("title",)
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
     title = models.CharField(
         _("job title"),
         max_length=300,
+        blank=True,
         help_text=_(
             "The full title as written, e.g. “Director of the Office for Advancing International "
             "Financial Center Development of the Shanghai Municipal People’s Government”."
@@ -278,5 +290,6 @@ class Position(Translated):
         return self.end_date is None or self.end_date >= timezone.localdate()
 
     def clean(self) -> None:
+        super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("A position cannot end before it starts.")})

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Translated
 from core.page_cache import InvalidatingQuerySet
 
 # The publishing state: only publishers change it, and a draft of a live item never carries it.
@@ -132,7 +133,8 @@ class Publishable(models.Model):
 
     objects = PublishableQuerySet.as_manager()
 
-    # Fields (besides the publishing fields) that must be filled before publishing.
+    # Fields (besides the publishing fields) that must be filled before publishing; a translated
+    # one in at least one language.
     required_to_publish: tuple[str, ...] = ()
     # (image field, its text alternative): an image shown must say what it shows.
     image_alternatives: tuple[tuple[str, str], ...] = ()
@@ -190,6 +192,13 @@ class Publishable(models.Model):
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
 
+    def filled_in(self, name: str) -> bool:
+        """Whether the field `name` has a value: a translated field in at least one language."""
+        if isinstance(self, Translated) and name in self.translated_fields():
+            return self.has_text(name)
+        value = getattr(self, name)
+        return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+
     def content_errors(self) -> dict[str, list[str]]:
         """Problems of the item's own content; subclasses add theirs, all reported at once."""
         return {}
@@ -206,8 +215,7 @@ class Publishable(models.Model):
                 )
         if self.status == Status.PUBLISHED:
             for name in self.required_to_publish:
-                value = getattr(self, name)
-                if value in (None, "") or (isinstance(value, str) and not value.strip()):
+                if not self.filled_in(name):
                     label = self._meta.get_field(name).verbose_name
                     errors.setdefault(name, []).append(
                         _("Fill in the %(field)s before publishing.") % {"field": label}

@@ -14,7 +14,7 @@ from .documents import Document
 from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic, positions_prefetch
 from .publishing import Publishable, PublishableQuerySet, Status
-from .slugs import unique_slug
+from .slugs import WEB_ADDRESS, WEB_ADDRESS_HELP, MadeAddress
 
 
 class MediaContact(models.Model):
@@ -71,13 +71,10 @@ class PressReleaseQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class PressRelease(Noted, Translated, Publishable):
-    headline = models.CharField(_("headline"), max_length=300)
+class PressRelease(MadeAddress, Noted, Translated, Publishable):
+    headline = models.CharField(_("headline"), max_length=300, blank=True)
     slug = models.SlugField(
-        _("slug"),
-        max_length=120,
-        blank=True,
-        help_text=_("The last part of the address. Made from the headline if left empty."),
+        WEB_ADDRESS, max_length=120, blank=True, help_text=WEB_ADDRESS_HELP["headline"]
     )
     dateline_place = models.CharField(
         _("dateline place"),
@@ -160,7 +157,9 @@ class PressRelease(Noted, Translated, Publishable):
     )
 
     objects = PressReleaseQuerySet.as_manager()
+    required_translations = ("headline",)
     required_to_publish = ("headline", "release_date", "summary", "body")
+    slug_source = "headline"
     image_alternatives = (("hero_image", "hero_image_alt"),)
 
     class Meta:
@@ -205,9 +204,10 @@ class PressRelease(Noted, Translated, Publishable):
             },
         )
 
+    def slug_scope(self) -> dict:
+        return {"release_date": self.release_date}
+
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.headline, release_date=self.release_date)
         # Stored clean, whoever saves it (the desk's form cleans too): feeds, mail and other
         # sites that take the text have no Content-Security-Policy to stop an `onclick`.
         for suffix in languages.SUFFIXES:
@@ -237,11 +237,13 @@ class PressRelease(Noted, Translated, Publishable):
 
 
 class Quote(Translated):
+    required_translations = ("text",)
+
     release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, related_name="quotes")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("person")
     )
-    text = models.TextField(_("quote"))
+    text = models.TextField(_("quote"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -11,7 +11,7 @@ from .documents import Document
 from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic
 from .publishing import Publishable, PublishableQuerySet
-from .slugs import unique_slug
+from .slugs import WEB_ADDRESS, WEB_ADDRESS_HELP, MadeAddress
 
 
 class StudyQuerySet(NotedQuerySet, PublishableQuerySet):
@@ -28,15 +28,17 @@ class StudyQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class Study(Noted, Translated, Publishable):
+class Study(MadeAddress, Noted, Translated, Publishable):
     class Kind(models.TextChoices):
         RESEARCH_REPORT = "research-report", _("Research report")
         PAPER = "paper", _("Paper")
         SUBMISSION = "submission", _("Submission")
         OTHER = "other", _("Other")
 
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(
+        WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["title"]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.RESEARCH_REPORT)
     publication_date = models.DateField(_("publication date"), null=True, blank=True)
     abstract = models.TextField(_("abstract"), blank=True)
@@ -80,6 +82,7 @@ class Study(Noted, Translated, Publishable):
     )
 
     objects = StudyQuerySet.as_manager()
+    required_translations = ("title",)
     required_to_publish = ("title", "publication_date")
     image_alternatives = (("cover_image", "cover_image_alt"),)
 
@@ -101,8 +104,3 @@ class Study(Noted, Translated, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("media_centre:study-detail", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
