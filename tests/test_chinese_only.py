@@ -171,16 +171,14 @@ def traditional_release(**kw) -> PressRelease:
     return PressRelease.objects.create(**kw)
 
 
-def test_publisher_publishes_a_traditional_only_release_through_the_form(client, publisher):
+def test_publisher_publishes_a_traditional_only_release_from_its_page(client, publisher):
     release = traditional_release()
     assert release.status == Status.DRAFT
     client.force_login(publisher)
-    data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data["status"] = Status.PUBLISHED
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    response = client.post(url(PressRelease, "publish", release.pk) + "?when=now", {})
 
-    assert response.status_code == 302, soup(response).select(".errorlist")
+    assert response.status_code == 302, soup(response).select(".errorlist, .errornote")
     release.refresh_from_db()
     assert release.state == State.PUBLISHED
     assert release.headline_en in (None, "")
@@ -189,10 +187,8 @@ def test_publisher_publishes_a_traditional_only_release_through_the_form(client,
 def test_a_release_missing_its_summary_in_every_language_is_not_published(client, publisher):
     release = traditional_release(summary_zh_hant="")
     client.force_login(publisher)
-    data = form_data(client.get(url(PressRelease, "change", release.pk)))
-    data["status"] = Status.PUBLISHED
 
-    response = client.post(url(PressRelease, "change", release.pk), data)
+    response = client.post(url(PressRelease, "publish", release.pk) + "?when=now", {})
 
     assert response.status_code == 200
     assert "Fill in the summary before publishing." in response.content.decode()
