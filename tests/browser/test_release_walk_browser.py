@@ -103,6 +103,7 @@ PEOPLE = [
 ZH = {
     "headline": "金發局與上海金融穩定發展研究中心在上海合辦研討會",
     "dateline": "香港",
+    "date": "2025年6月19日",
     "summary": "金發局與上海金融穩定發展研究中心今日在上海合辦研討會。",
     "body": "金發局與上海金融穩定發展研究中心今日在上海合辦研討會，探討兩地金融合作。",
     "seminar": "滬港國際金融中心協同發展",
@@ -123,6 +124,7 @@ ZH = {
 EN = {
     "headline": HEADLINE,
     "dateline": "Hong Kong",
+    "date": "June 19, 2025",
     "summary": SUMMARY,
     "body": BODY,
     "seminar": SEMINAR,
@@ -234,10 +236,9 @@ def popup(walk: Walk, page, opener):
         walk.click(opener)
     window = info.value
     window.set_viewport_size(page.viewport_size)
-    walk.watch(window)
     window.wait_for_load_state()
-    walk._loaded(window)  # its first load may come before the watch: count and check it now
-    return window
+    walk._loaded(window)  # its first load, counted and checked here; later ones by the watch
+    return walk.watch(window)
 
 
 def save_popup(walk: Walk, window):
@@ -290,7 +291,7 @@ def test_the_seed_release_from_scratch_in_five_minutes(visitor, tmp_path, walk_n
         walk.click(page.locator("a[href$='/pressrelease/add/']").first)
     walk.paste(page.locator(f"#id_headline_{lang}"), text["headline"])
     walk.paste(page.locator(f"#id_dateline_place_{lang}"), text["dateline"])
-    walk.type(page.locator("#id_release_date"), "2025-06-19")
+    walk.paste(page.locator("#id_release_date"), text["date"])  # as the page writes it
     walk.paste(page.locator(f"#id_summary_{lang}"), text["summary"])
     walk.actions += 1  # a field filled: the body pasted
     page.locator(f".field-body_{lang} [contenteditable=true]").click()
@@ -301,7 +302,7 @@ def test_the_seed_release_from_scratch_in_five_minutes(visitor, tmp_path, walk_n
     # The event, with its speakers and their roles, in a pop-up.
     event = popup(walk, page, page.locator("#add_id_event"))
     walk.paste(event.locator(f"#id_title_{lang}"), text["seminar"])
-    walk.type(event.locator("#id_start_date"), "2025-06-19")
+    walk.paste(event.locator("#id_start_date"), text["date"])
     walk.paste(event.locator(f"#id_city_{lang}"), text["city"])
     walk.paste(event.locator(f"#id_occasion_{lang}"), text["occasion"])
     walk.find_or_add(event, event.locator(".field-organisers"), text["fsdc"])
@@ -319,7 +320,7 @@ def test_the_seed_release_from_scratch_in_five_minutes(visitor, tmp_path, walk_n
     # The MoU the seminar was held under.
     mou = popup(walk, page, page.locator("#add_id_mou"))
     walk.paste(mou.locator(f"#id_title_{lang}"), text["mou"])
-    walk.type(mou.locator("#id_signed_on"), "2024-10-01")
+    walk.type(mou.locator("#id_signed_on"), "1/10/2024")  # "October 2024": month only
     walk.choose(mou.locator("#id_signed_on_precision"), "month")
     for index, party in enumerate((text["fsdc"], text["srcfsd"])):
         walk.find_or_add(mou, inline_row(mou, "parties", index), party, existing=True)
@@ -328,7 +329,7 @@ def test_the_seed_release_from_scratch_in_five_minutes(visitor, tmp_path, walk_n
     # The study, with its PDF.
     study = popup(walk, page, page.locator("#add_id_study"))
     walk.paste(study.locator(f"#id_title_{lang}"), text["study"])
-    walk.type(study.locator("#id_publication_date"), "2025-06-19")
+    walk.paste(study.locator("#id_publication_date"), text["date"])
     document = popup(walk, study, study.locator(".inline-group a.add-related").first)
     walk.files(document.locator("#id_file"), study_pdf)
     walk.paste(document.locator("#id_title"), text["study"])
@@ -399,7 +400,7 @@ def test_the_seed_release_from_scratch_in_five_minutes(visitor, tmp_path, walk_n
         walk.click(desk.locator(f"a[href$='/pressrelease/{release.pk}/change/']").first)
     with desk.expect_navigation():
         walk.click(desk.locator(".nr-publishing-actions a[href$='?when=later']"))
-    walk.type(desk.locator("#id_at_0"), "2030-06-19")
+    walk.type(desk.locator("#id_at_0"), "19/6/2030")
     walk.type(desk.locator("#id_at_1"), "10:00")
     with desk.expect_navigation():
         walk.click(desk.locator("input[type=submit].default"))
