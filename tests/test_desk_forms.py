@@ -207,3 +207,21 @@ def test_an_empty_name_is_a_form_error(client, editor):
     response = client.post(url(PressRelease, "add"), data)
 
     assert response.status_code == 200 and "Type a name to add." in response.content.decode()
+
+
+def test_lists_say_which_languages_each_item_is_complete_in(client, editor):
+    # Traditional has only its headline (Simplified follows it, converted): not complete.
+    make_release(status=Status.DRAFT, headline_zh_hant="研討會")
+    client.force_login(editor)
+
+    response = client.get(url(PressRelease, "changelist"))
+
+    marks = {
+        mark["title"]: mark["class"][-1]
+        for mark in page(response).select(".field-languages .nr-lang-mark")
+    }
+    assert marks == {
+        "English: complete": "nr-lang-mark--complete",
+        "Traditional Chinese: not complete": "nr-lang-mark--missing",
+        "Simplified Chinese: not complete": "nr-lang-mark--missing",
+    }

@@ -23,6 +23,7 @@ from core.desk_dates import DESK_DATES, time_column
 from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
+from core.languages import LANGUAGES, SUFFIXES
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
 from core.time_zones import in_zone
 from core.translated_fields import TranslatedFieldsAdmin
@@ -42,6 +43,10 @@ PUBLICATION_FIELDSETS = [
         {"fields": ["unpublish_at", "withdrawn_reason"], "classes": ["collapse"]},
     ),
 ]
+
+
+# Short enough for a list column; each has its full name in a title.
+SHORT_NAMES = {"en": "EN", "zh-hant": "繁", "zh-hans": "简"}
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -304,6 +309,30 @@ class PublishableAdmin(
                 _("Unpublished changes"),
             )
         return badge
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "languages"]
+
+    @admin.display(description=_("languages"))
+    def languages(self, obj: Publishable) -> str:
+        """Which languages have everything publishing needs (from the row: no query)."""
+        needed = [name for name in obj.required_to_publish if hasattr(obj, f"{name}_{SUFFIXES[0]}")]
+        marks = []
+        for language in LANGUAGES:
+            complete = bool(needed) and all(
+                str(getattr(obj, f"{name}_{language.suffix}", "") or "").strip() for name in needed
+            )
+            state = _("complete") if complete else _("not complete")
+            marks.append(
+                format_html(
+                    '<span class="nr-lang-mark nr-lang-mark--{}" title="{}: {}">{}</span>',
+                    "complete" if complete else "missing",
+                    language.name,
+                    state,
+                    SHORT_NAMES[language.code],
+                )
+            )
+        return format_html_join(" ", "{}", ((mark,) for mark in marks))
 
     def get_queryset(self, request):
         # The list says which live items have unpublished changes, in its one query.
