@@ -8,7 +8,14 @@ from django.contrib.auth.models import Permission, User
 
 from media_centre.models import Organisation, Person, PressRelease, Quote, State, Status, Topic
 
-from .conftest import make_person, make_quote, make_release, make_topic
+from .conftest import (
+    make_event,
+    make_person,
+    make_quote,
+    make_release,
+    make_speaker,
+    make_topic,
+)
 from .test_admin import form_data, url
 
 
@@ -225,3 +232,25 @@ def test_lists_say_which_languages_each_item_is_complete_in(client, editor):
         "Traditional Chinese: not complete": "nr-lang-mark--missing",
         "Simplified Chinese: not complete": "nr-lang-mark--missing",
     }
+
+
+def test_choosing_who_is_quoted_offers_the_events_speakers_first(client, editor):
+    event = make_event()
+    for name in ("Aaron Early", "Zoe Speaker"):
+        make_person(name=name)
+    make_speaker(event, Person.objects.get(name="Zoe Speaker"))
+    client.force_login(editor)
+    form = page(client.get(url(PressRelease, "add")))
+    assert (
+        form.find("select", attrs={"name": "quotes-__prefix__-person"})["data-nr-speakers-of"]
+        == "id_event"
+    )
+    ask = {"app_label": "media_centre", "model_name": "quote", "field_name": "person"}
+
+    plain = client.get("/admin/autocomplete/", ask).json()["results"]
+    first = client.get("/admin/autocomplete/", {**ask, "speakers_of": event.pk}).json()["results"]
+    made_up = client.get("/admin/autocomplete/", {**ask, "speakers_of": "x'"})
+
+    assert plain[0]["text"].endswith("Aaron Early")
+    assert first[0]["text"].endswith("Zoe Speaker") and len(first) == len(plain)
+    assert made_up.status_code == 200

@@ -1,6 +1,7 @@
 """Organisations, topics and people (with their positions) on the desk."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -9,7 +10,7 @@ from core.desk_dates import DESK_DATES
 from core.languages import in_every_language
 from core.translated_fields import TranslatedFieldsAdmin
 
-from ..models import Organisation, Person, Position, Topic
+from ..models import EventSpeaker, Organisation, Person, Position, Topic
 from .addresses import WEB_ADDRESS_FIELDSET
 from .publishing import (
     IMAGE_UPLOADS,
@@ -66,6 +67,17 @@ class PersonAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_positions()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Choosing who is quoted in a release, the speakers of its event come first."""
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        event = request.GET.get("speakers_of", "")
+        if request.GET.get("model_name") == "quote" and event.isascii() and event.isdigit():
+            speaks = EventSpeaker.objects.filter(event_id=int(event), person=OuterRef("pk"))
+            queryset = queryset.annotate(speaks=Exists(speaks)).order_by(
+                "-speaks", *(queryset.query.order_by or Person._meta.ordering)
+            )
+        return queryset, distinct
 
     @admin.display(description=_("positions"))
     def current_positions(self, obj: Person) -> str:

@@ -40,6 +40,13 @@ class QuoteInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationStackedI
     autocomplete_fields = ["person"]
     extra = 0
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "person":
+            # The box asks for the speakers of the event chosen above first.
+            field.widget.attrs["data-nr-speakers-of"] = "id_event"
+        return field
+
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(PublishableAdmin):

@@ -32,13 +32,19 @@
       $(element).select2({
         ajax: {
           data: function (params) {
-            return {
+            var query = {
               term: params.term,
               page: params.page,
               app_label: element.dataset.appLabel,
               model_name: element.dataset.modelName,
               field_name: element.dataset.fieldName
             };
+            // People already linked first: the speakers of the event chosen in the form.
+            var event = document.getElementById(element.getAttribute("data-nr-speakers-of") || "");
+            if (event && event.value) {
+              query.speakers_of = event.value;
+            }
+            return query;
           }
         },
         tags: true,
