@@ -29,6 +29,7 @@ from core.drafts import store as drafts
 from core.languages import LANGUAGES
 from core.revisions import snapshots
 from core.revisions.diff import compare
+from core.time_zones import zone_label
 
 from .. import notes
 from ..linked import unpublished_links
@@ -42,22 +43,12 @@ def _when(moment: dt.datetime) -> str:
     return f"{date_format(local, 'DATETIME_FORMAT')} ({local.tzname()})"
 
 
-def zone_in_words() -> str:
-    """The desk's time zone as editors know it: "Hong Kong time (HKT)"."""
-    zone = timezone.get_current_timezone()
-    city = str(zone).rsplit("/", 1)[-1].replace("_", " ")
-    return gettext("%(city)s time (%(abbreviation)s)") % {
-        "city": city,
-        "abbreviation": timezone.localtime().tzname(),
-    }
-
-
 def when_in_words(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return gettext("%(day)s at %(time)s, %(zone)s") % {
         "day": f"{date_format(local, 'l')}, {date_format(local, 'DATE_FORMAT')}",
         "time": date_format(local, "TIME_FORMAT"),
-        "zone": zone_in_words(),
+        "zone": zone_label(moment),
     }
 
 
@@ -321,7 +312,7 @@ class PublishViewMixin:
             "left_out": left_out,
             "public": public,
             "time_zone": timezone.localtime().tzname(),
-            "zone_name": zone_in_words(),
+            "zone_name": zone_label(),
             "now_in_words": when_in_words(timezone.now()),
             "mode": mode,
             "confirming": getattr(form, "confirming", None),
