@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,9 @@ class ReleaseFeed(Feed):
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedScope:
         slug = request.GET.get("topic")
+        if slug and not slug_re.match(slug):
+            # Not an address a topic can have (PostgreSQL refuses some, e.g. a NUL byte).
+            raise Http404(gettext("No such topic."))
         topic = get_object_or_404(Topic, slug=slug) if slug else None
         return FeedScope(request=request, topic=topic)
 

@@ -214,3 +214,11 @@ def test_feed_query_count_is_constant(client, django_assert_max_num_queries, kin
     with django_assert_max_num_queries(3):
         _, feed = fetch(client, kind, query=f"?topic={topic.slug}")
     assert len(feed.entries) == min(count, 20)
+
+
+@pytest.mark.parametrize("topic", ["\x00", "a b", "x'--", "../etc"])
+def test_a_topic_no_topic_could_have_is_404(client, topic):
+    # On PostgreSQL a NUL byte reached the database and failed there (a 500).
+    response = client.get(reverse("media_centre:release-feed-rss"), {"topic": topic})
+
+    assert response.status_code == 404
