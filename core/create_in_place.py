@@ -101,26 +101,28 @@ class CreateInPlaceAdmin:
         opts = model._meta
         return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _in_place(self, db_field, request, kwargs, widget_class, field_class) -> None:
+        """Give an autocomplete box of a `desk_create` model its widget, and to those who may
+        add that kind of thing, the field that adds what they typed."""
         creatable = self._creatable(db_field, request)
-        if creatable is not None:
-            widget = CreatingAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-            widget.creatable = creatable
-            kwargs["widget"] = widget
-            if creatable:
-                kwargs["form_class"] = ChooseOrCreateField
+        if creatable is None:
+            return
+        widget = widget_class(db_field, self.admin_site, using=kwargs.get("using"))
+        widget.creatable = creatable
+        kwargs["widget"] = widget
+        if creatable:
+            kwargs["form_class"] = field_class
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._in_place(db_field, request, kwargs, CreatingAutocompleteSelect, ChooseOrCreateField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        creatable = self._creatable(db_field, request)
-        if creatable is not None:
-            widget = CreatingAutocompleteSelectMultiple(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-            widget.creatable = creatable
-            kwargs["widget"] = widget
-            if creatable:
-                kwargs["form_class"] = ChooseOrCreateMultipleField
+        self._in_place(
+            db_field,
+            request,
+            kwargs,
+            CreatingAutocompleteSelectMultiple,
+            ChooseOrCreateMultipleField,
+        )
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -172,24 +172,19 @@ class PublishViewMixin:
             *super().get_urls(),
         ]
 
-    def publish_url(self, obj, mode: str | None = None) -> str:
-        opts = self.opts
-        url = reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_publish", args=[obj.pk]
-        )
-        return f"{url}?when={mode}" if mode else url
-
     def _item_url(self, name: str, obj) -> str:
+        """The address of this admin's `name` page for `obj` (change, publish, withdraw…)."""
         opts = self.opts
         return reverse(
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=[obj.pk]
         )
 
+    def publish_url(self, obj, mode: str | None = None) -> str:
+        url = self._item_url("publish", obj)
+        return f"{url}?when={mode}" if mode else url
+
     def _change_url(self, obj) -> str:
-        opts = self.opts
-        return reverse(
-            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
-        )
+        return self._item_url("change", obj)
 
     def _then_publish(self, request, obj):
         if not self.has_publish_permission(request):
@@ -215,6 +210,7 @@ class PublishViewMixin:
 
     def publishing_actions(self, obj: Publishable) -> list[tuple[str, str, str]]:
         """(label, address, method) of what a publisher can do next with `obj`'s state."""
+        # As stored: a form shown again after an error carries the withdrawal time it posted.
         state = type(obj)._base_manager.get(pk=obj.pk).state
         now = (gettext("Publish now…"), self.publish_url(obj, "now"), "get")
         later = (gettext("Schedule…"), self.publish_url(obj, "later"), "get")

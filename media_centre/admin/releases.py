@@ -6,7 +6,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
@@ -92,9 +92,7 @@ class PressReleaseAdmin(PublishableAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and self.has_add_permission(request):
-            context["duplicate_url"] = reverse(
-                f"{self.admin_site.name}:media_centre_pressrelease_duplicate", args=[obj.pk]
-            )
+            context["duplicate_url"] = self._item_url("duplicate", obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def duplicate_view(self, request, object_id):
@@ -123,6 +121,4 @@ class PressReleaseAdmin(PublishableAdmin):
             % {"item": release},
             messages.SUCCESS,
         )
-        return HttpResponseRedirect(
-            reverse(f"{self.admin_site.name}:media_centre_pressrelease_change", args=[copy.pk])
-        )
+        return HttpResponseRedirect(self._change_url(copy))
