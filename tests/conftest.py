@@ -31,6 +31,8 @@ from media_centre.models import (
     Topic,
 )
 
+from .smtp import SMTPServer
+
 _seq = itertools.count(1)
 
 
@@ -269,6 +271,18 @@ def force_login_verified(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (tests/smtp.py) that Django's default mailer sends to."""
+    server = SMTPServer()
+    server.start()
+    settings.MAILERS = server.mailers()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -263,3 +263,24 @@ def test_exporting_the_log_with_a_made_up_filter_is_a_bad_request(client, people
     response = client.get(reverse("admin:workflow_step_export") + "?at__gte=not-a-date")
 
     assert response.status_code == 400
+
+
+def test_the_review_email_arrives_through_a_real_mail_server(client, people, release, smtp_server):
+    submit(client, people["editor"], release)
+
+    recipients = sorted(rcpt for _sender, rcpts in smtp_server.envelopes for rcpt in rcpts)
+    assert recipients == ["paula@example.org", "percy@example.org"]
+    message = smtp_server.messages[0]
+    assert "Seminar held" in message["Subject"]
+    assert "Please check the quote." in message.get_body(("plain",)).get_content()
+
+
+def test_a_mail_server_that_is_down_loses_no_review_step(client, people, release, smtp_server):
+    smtp_server.stop()
+
+    response = submit(client, people["editor"], release)
+
+    assert response.status_code == 302
+    assert Step.objects.get().action == Step.Action.SUBMITTED
+    smtp_server.start()
+    assert smtp_server.messages == []
