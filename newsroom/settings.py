@@ -275,6 +275,16 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+# The site's public address, for links in mail (alerts, embargoed copies): in production,
+# https:// and the first of DJANGO_ALLOWED_HOSTS unless NEWSROOM_SITE_URL says otherwise.
+NEWSROOM_SITE_URL = env.str(
+    "NEWSROOM_SITE_URL",
+    default=(
+        f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+        if DEBUG
+        else f"https://{ALLOWED_HOSTS[0]}"
+    ),
+).rstrip("/")
 
 # The front servers (nginx, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto are
 # believed: addresses or networks, comma-separated. gunicorn.conf.py binds to 127.0.0.1 for a
