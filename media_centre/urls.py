@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from . import calendars, converters, feeds, search, views
+from .views import subscriptions
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -40,4 +41,8 @@ urlpatterns = [
         views.accessible_version_request,
         name="accessible-version",
     ),
+    path("alerts/", subscriptions.subscribe, name="alerts-subscribe"),
+    path("alerts/confirm/<str:signed>/", subscriptions.confirm, name="alerts-confirm"),
+    path("alerts/manage/<str:token>/", subscriptions.manage, name="alerts-manage"),
+    path("alerts/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="alerts-unsubscribe"),
 ]

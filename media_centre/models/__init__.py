@@ -1,5 +1,13 @@
 """The media centre's content: one module per kind of thing, re-exported here."""
 
+from .alerts import (
+    Alert,
+    AlertKind,
+    Delivery,
+    DeliveryStatus,
+    Frequency,
+    Subscriber,
+)
 from .documents import AccessibilityRequest, Document, DocumentVersion
 from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
@@ -12,6 +20,12 @@ from .search import SearchEntry
 from .studies import Study
 
 __all__ = [
+    "Alert",
+    "AlertKind",
+    "Delivery",
+    "DeliveryStatus",
+    "Frequency",
+    "Subscriber",
     "AccessibilityRequest",
     "DocumentVersion",
     "PendingImage",
