@@ -10,10 +10,13 @@ class MediaCentreConfig(AppConfig):
     verbose_name = _("Media centre")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from core import periodic
         from core.second_factor import policy as second_factor
 
         from . import download_counts, images, revisions, scheduled_changes
+        from .alerts import tasks as alerts
         from .models import (
             Document,
             DocumentVersion,
@@ -74,3 +77,7 @@ class MediaCentreConfig(AppConfig):
         )
         periodic.every(60, images.finish_images)
         periodic.every(60, scheduled_changes.publish_due_changes)
+        periodic.every(60, alerts.raise_alerts)
+        periodic.every(600, alerts.send_digests)
+        for model in (PressRelease, Event, Study):
+            post_save.connect(alerts.queue_after_save, sender=model, dispatch_uid=f"alerts-{model}")

@@ -285,6 +285,12 @@ NEWSROOM_SITE_URL = env.str(
         else f"https://{ALLOWED_HOSTS[0]}"
     ),
 ).rstrip("/")
+# Email alerts: an item public for longer than the look-back when the worker first sees it (an
+# archive imported, the worker off for days) raises no alert; a sending worker that died is
+# recognised by its batch's age; daily digests go out at this hour of TIME_ZONE.
+NEWSROOM_ALERTS_LOOKBACK_HOURS = env.int("NEWSROOM_ALERTS_LOOKBACK_HOURS", default=24)
+NEWSROOM_ALERTS_CLAIM_SECONDS = env.int("NEWSROOM_ALERTS_CLAIM_SECONDS", default=600)
+NEWSROOM_ALERTS_DIGEST_HOUR = env.int("NEWSROOM_ALERTS_DIGEST_HOUR", default=8)
 
 # The front servers (nginx, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto are
 # believed: addresses or networks, comma-separated. gunicorn.conf.py binds to 127.0.0.1 for a

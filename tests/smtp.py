@@ -5,6 +5,7 @@ mailer at it, and collects what it is sent, parsed; `stop()` takes it away mid-t
 mail server that goes down would, and `start()` brings it back on the same port.
 """
 
+import asyncio
 import email
 import socket
 from email.message import EmailMessage
@@ -23,8 +24,18 @@ class _Collect:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.refused: set[str] = set()  # addresses answered "550 no such user"
+        self.delay = 0.0  # seconds each message takes to be accepted, as a busy server's
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted"
@@ -39,6 +50,12 @@ class SMTPServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return self._handler.messages
+
+    def refuse(self, *addresses: str) -> None:
+        self._handler.refused.update(a.lower() for a in addresses)
+
+    def slow_down(self, seconds: float) -> None:
+        self._handler.delay = seconds
 
     @property
     def envelopes(self) -> list[tuple[str, list[str]]]:

@@ -169,7 +169,8 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=DeliveryStatus, default=DeliveryStatus.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Which worker's batch is sending it: a batch whose worker died is recognised by its age.
+    claim = models.CharField(max_length=32, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("sending began"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
@@ -181,7 +182,10 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alert", "subscriber"], name="delivery_once"),
         ]
-        indexes = [models.Index(fields=["status", "digest"], name="delivery_status_digest")]
+        indexes = [
+            models.Index(fields=["status", "digest"], name="delivery_status_digest"),
+            models.Index(fields=["claim"], name="delivery_claim"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.alert} → {self.subscriber}"
