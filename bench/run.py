@@ -26,6 +26,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import alerts  # bench/alerts.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 RESULTS = ROOT / "bench" / "results"
@@ -526,6 +528,9 @@ def main() -> None:
     parser.add_argument("--pages", default="", help="only these pages (comma-separated)")
     parser.add_argument("--query", default="carbon markets", help="the search page's query")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
+    parser.add_argument(
+        "--alerts", type=int, default=10_000, help="subscribers one alert goes to (0: skip)"
+    )
     args = parser.parse_args()
 
     started = dt.datetime.now(dt.UTC)
@@ -540,11 +545,16 @@ def main() -> None:
     for page_cache in args.modes.split(","):
         print(f"Page cache {'on' if page_cache == 'true' else 'off'}:")
         report["modes"].append(measure(binary, database, pages, page_cache, args))
+    if args.alerts:
+        print(f"Email alerts: one worker sending an alert to {args.alerts} subscribers")
+        report["alerts"] = alerts.measure(args.alerts)
     report["seconds"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1)
 
     RESULTS.mkdir(exist_ok=True)
     stem = started.strftime("%Y%m%dT%H%M%SZ")
     text = markdown(report)
+    if "alerts" in report:
+        text += "\n" + alerts.markdown(report["alerts"])
     (RESULTS / f"{stem}.md").write_text(text)
     (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2))
     shutil.copyfile(RESULTS / f"{stem}.md", RESULTS / "latest.md")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from core.drafts import store as drafts
 from core.workflow import api as review
 
+from .alerts import tasks as alerts
 from .models import PUBLISHING_FIELDS
 from .notes import add_public_note
 
@@ -45,7 +46,9 @@ def publish_due_changes() -> None:
                     comment=gettext("Published the changes scheduled for this time."),
                 )
                 if note:
-                    add_public_note(obj, note["kind"], note["texts"], user, at=when)
+                    public_note = add_public_note(obj, note["kind"], note["texts"], user, at=when)
+                    if note.get("alert"):
+                        alerts.announce(obj, public_note)
                 review.record(
                     obj, review.Action.PUBLISHED, user, gettext("Scheduled changes published.")
                 )

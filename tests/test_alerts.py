@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import periodic
+from core.drafts.models import Draft
 from media_centre.alerts import raising, sending, tasks
 from media_centre.models import (
     Alert,
@@ -27,8 +28,10 @@ from media_centre.models import (
     Status,
     Subscriber,
 )
+from media_centre.scheduled_changes import publish_due_changes
 
 from .conftest import make_event, make_release, make_study, make_topic, run_worker
+from .test_drafts import edit, schedule_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -371,3 +374,65 @@ def test_a_worker_killed_mid_batch_is_resumed_by_the_next_without_duplicates(smt
     assert sent + unknown == 40
     assert unknown <= 1  # only the one being sent when the worker died is in doubt
     assert sent <= len(addresses) <= sent + unknown
+
+
+def test_a_correction_alerts_only_when_the_publisher_asks(
+    client, editor, publisher, smtp_server, django_capture_on_commit_callbacks
+):
+    live = make_release(headline="Seminar held", publish_at=LONG_AGO)
+    subscribe("ann@example.org", releases=True)
+    publish_page = reverse("admin:media_centre_pressrelease_publish", args=[live.pk])
+
+    client.force_login(editor)
+    edit(client, live, summary_en="Corrected summary.")
+    client.force_login(publisher)
+    page = client.get(publish_page + "?when=now")
+    assert "Email the note to the subscribers who follow this" in page.content.decode()
+    minor = client.post(publish_page, {"when": "now", "kind": "minor", "alert": "on"})
+    assert "A minor edit carries no note" in minor.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            publish_page,
+            {"when": "now", "kind": "correction", "note_en": "The date was wrong.", "alert": "on"},
+        )
+
+    (message,) = smtp_server.messages
+    assert message["Subject"] == "Correction: Seminar held"
+    assert "The date was wrong." in text_of(message)
+
+    client.force_login(editor)
+    edit(client, live, summary_en="Corrected again.")
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(publish_page, {"when": "now", "kind": "update", "note_en": "Photos added."})
+    assert len(smtp_server.messages) == 1  # not asked: no alert
+
+
+def test_a_scheduled_correction_alerts_when_its_changes_go_public(
+    client, editor, publisher, smtp_server, django_capture_on_commit_callbacks
+):
+    live = make_release(headline="Seminar held", publish_at=LONG_AGO)
+    subscribe("ann@example.org", releases=True)
+    client.force_login(editor)
+    edit(client, live, summary_en="Corrected summary.")
+    client.force_login(publisher)
+    soon = timezone.now() + dt.timedelta(hours=2)
+    response = client.post(
+        reverse("admin:media_centre_pressrelease_publish", args=[live.pk]),
+        {
+            **schedule_fields(soon),
+            "kind": "correction",
+            "note_en": "The summary was corrected.",
+            "alert": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert smtp_server.messages == []
+
+    Draft.objects.update(publish_at=timezone.now() - dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_due_changes.call()
+
+    (message,) = smtp_server.messages
+    assert message["Subject"] == "Correction: Seminar held"
+    assert "The summary was corrected." in text_of(message)

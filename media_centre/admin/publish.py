@@ -32,6 +32,7 @@ from core.revisions.diff import compare
 from core.time_zones import zone_label
 
 from .. import notes
+from ..alerts import tasks as alerts
 from ..linked import unpublished_links
 from ..models import PUBLISHING_FIELDS, Publishable, State, Status
 
@@ -92,7 +93,15 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, public: bool, links: list, mode: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        public: bool,
+        links: list,
+        mode: str | None = None,
+        alertable: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.public = public
         self.mode = mode
@@ -114,6 +123,15 @@ class PublishForm(forms.Form):
                     required=False,
                     max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            if alertable:
+                self.fields["alert"] = forms.BooleanField(
+                    label=_("Email the note to the subscribers who follow this"),
+                    required=False,
+                    help_text=_(
+                        "Only for a correction, clarification or update: they get one message "
+                        "with the note and a link to the page, when it becomes public."
+                    ),
                 )
         self.fields["together"].choices = [
             (_link_key(obj), f"{capfirst(obj._meta.verbose_name)}: {obj}") for obj in links
@@ -141,6 +159,11 @@ class PublishForm(forms.Form):
                     None,
                     _("Write the note readers will see, in at least one language."),
                 )
+        if data.get("alert") and data.get("kind") in (None, MINOR):
+            self.add_error(
+                "alert",
+                _("A minor edit carries no note: choose a correction, clarification or update."),
+            )
         return data
 
     def texts(self) -> dict[str, str]:
@@ -266,6 +289,7 @@ class PublishViewMixin:
             public=public and type(obj) in notes.NOTED_MODELS,
             links=linked,
             mode=mode,
+            alertable=alerts.alertable(obj),
         )
         confirm_time = None
         if request.method == "POST" and form.is_valid() and form.cleaned_data["when"] == "later":
@@ -393,7 +417,11 @@ class PublishViewMixin:
             with drafts.shown(obj, keep=PUBLISHING_FIELDS):
                 self._check(model._base_manager.get(pk=obj.pk), public_at=obj.publish_at)
             # A correction's note goes public with the changes, and not if they are unscheduled.
-            note = {"kind": kind, "texts": form.texts()} if kind != MINOR else None
+            note = (
+                {"kind": kind, "texts": form.texts(), "alert": form.cleaned_data.get("alert")}
+                if kind != MINOR
+                else None
+            )
             drafts.schedule(obj, moment, user, on_publish={"note": note} if note else None)
             self._publish_linked(request, obj, together, moment)
             what = gettext("Its changes become public on %(time)s.") % {"time": _when(moment)}
@@ -417,7 +445,9 @@ class PublishViewMixin:
             reversion.add_to_revision(obj)
             self._publish_linked(request, obj, together, obj.publish_at)
             if kind != MINOR:
-                notes.add_public_note(obj, kind, form.texts(), user, at=max(moment, now))
+                note = notes.add_public_note(obj, kind, form.texts(), user, at=max(moment, now))
+                if form.cleaned_data.get("alert"):
+                    alerts.announce(obj, note)
             if obj.publish_at > now:
                 what = gettext("It becomes public on %(time)s.") % {"time": _when(obj.publish_at)}
             else:

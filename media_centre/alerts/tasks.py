@@ -38,6 +38,24 @@ def send_digests() -> None:
         logger.warning("The mail server is down: digests wait for the next run", exc_info=True)
 
 
+def alertable(item) -> bool:
+    return raising.alertable(type(item))
+
+
+def announce(item, note) -> None:
+    """Inside the publishing transaction: record the alert for `item`'s correction or update
+    `note`, and send it once the publication is committed."""
+    if raising.announce_correction(item, note) is not None:
+        transaction.on_commit(_enqueue_sending)
+
+
+def _enqueue_sending() -> None:
+    try:
+        send_alerts.enqueue()
+    except Exception:  # the queue's database: the worker's minute-by-minute run sends them
+        logger.exception("Could not queue the alerts")
+
+
 def queue_after_save(sender, instance, **kwargs) -> None:
     """A saved item that is public now may be newly public: look once the save is committed."""
     if raising.alertable(type(instance)) and instance.is_published():
