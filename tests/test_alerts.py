@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -436,3 +437,31 @@ def test_a_scheduled_correction_alerts_when_its_changes_go_public(
     (message,) = smtp_server.messages
     assert message["Subject"] == "Correction: Seminar held"
     assert "The summary was corrected." in text_of(message)
+
+
+def test_the_desk_lists_each_alert_with_how_many_got_it(admin_client, client, editor, smtp_server):
+    subscribe("ann@example.org", releases=True)
+    subscribe("gone@example.org", releases=True)
+    smtp_server.refuse("gone@example.org")
+    make_release(headline="Seminar held", publish_at=timezone.now())
+    tasks.raise_alerts.call()
+
+    page = admin_client.get(reverse("admin:media_centre_alert_changelist"))
+    assert page.status_code == 200
+    cells = [
+        " ".join(td.get_text().split())
+        for td in BeautifulSoup(page.content, "html.parser").select("#result_list tbody td")
+    ]
+    assert cells[0] == "Press release: Seminar held"
+    assert cells[1] == "Newly published"
+    assert cells[2].endswith("HKT")
+    assert cells[3:] == ["2", "1", "0", "1"]  # recipients, sent, waiting, not sent
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert "Press release: Seminar held" in " ".join(
+        soup.select_one("#result_list").get_text().split()
+    )
+    deliveries = admin_client.get(reverse("admin:media_centre_delivery_changelist"))
+    assert "Refused by the mail server" in deliveries.content.decode()
+
+    client.force_login(editor)
+    assert client.get(reverse("admin:media_centre_alert_changelist")).status_code == 403
