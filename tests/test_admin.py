@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from media_centre.models import (
     AccessibilityRequest,
+    Alert,
+    Delivery,
     Document,
     Event,
     EventSession,
@@ -111,7 +113,7 @@ def one_of_each(db) -> dict:
 
 def test_every_media_centre_model_that_editors_work_on_is_registered():
     registered = {m for m in admin.site._registry if m._meta.app_label == "media_centre"}
-    assert registered == {*MODELS, AccessibilityRequest}
+    assert registered == {*MODELS, AccessibilityRequest, Alert, Delivery}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)

@@ -87,11 +87,9 @@ def _message(subscriber: Subscriber, subject: str, template: str, context: dict)
         }
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
+        headers = {**_list_headers(subscriber), "Message-ID": make_msgid(domain=_host())}
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[subscriber.email],
-        headers={**_list_headers(subscriber), "Message-ID": make_msgid(domain=_host())},
+        subject=subject, body=text, to=[subscriber.email], headers=headers
     )
     message.attach_alternative(html, "text/html")
     return message

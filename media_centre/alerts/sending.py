@@ -40,6 +40,7 @@ def recover_abandoned(now: dt.datetime | None = None) -> int:
         Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lte=cutoff)
         .values("claim")
         .annotate(first=Min("pk"))
+        .order_by()
     )
     for batch in abandoned:
         with transaction.atomic():
@@ -59,7 +60,7 @@ def claim(queryset, limit: int) -> str | None:
     with transaction.atomic():
         chosen = list(
             queryset.filter(status=DeliveryStatus.PENDING)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
