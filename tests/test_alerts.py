@@ -132,6 +132,7 @@ def test_publishing_alerts_each_follower_once_in_their_language_with_list_header
     if folder := os.environ.get("SCREENSHOT_DIR"):  # to look at, as a mail client shows it
         Path(folder, "alert-en.html").write_text(html)
         Path(folder, "alert-zh-hant.html").write_text(html_of(chinese))
+        Path(folder, "alert-en.txt").write_text(text_of(message))
     assert chinese["Subject"] == "新聞稿：金融互聯互通研討會在上海舉行"
     assert "/zh-hant/" in text_of(chinese)
     assert '<html lang="zh-Hant">' in html_of(chinese)
