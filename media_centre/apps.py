@@ -15,7 +15,7 @@ class MediaCentreConfig(AppConfig):
         from core import periodic
         from core.second_factor import policy as second_factor
 
-        from . import download_counts, images, revisions, scheduled_changes
+        from . import download_counts, images, revisions, scheduled_changes, subscriptions
         from .alerts import tasks as alerts
         from .models import (
             Document,
@@ -79,5 +79,6 @@ class MediaCentreConfig(AppConfig):
         periodic.every(60, scheduled_changes.publish_due_changes)
         periodic.every(60, alerts.raise_alerts)
         periodic.every(600, alerts.send_digests)
+        periodic.every(3600, subscriptions.prune_unconfirmed)
         for model in (PressRelease, Event, Study):
             post_save.connect(alerts.queue_after_save, sender=model, dispatch_uid=f"alerts-{model}")

@@ -9,9 +9,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core import page_cache
+from core import languages, page_cache
 
-from .models import AccessibilityRequest, Organisation, Topic
+from .models import AccessibilityRequest, Frequency, Organisation, Topic
 
 
 class QuickSelect(forms.Select):
@@ -97,3 +97,62 @@ class AccessibleVersionForm(forms.ModelForm):
             "message": _("What format would help you? (optional)"),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+
+class AlertChoicesForm(forms.Form):
+    """What a subscriber follows, in which language, how often: subscribing and managing."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the emails"), choices=languages.choices(), widget=forms.RadioSelect
+    )
+    releases = forms.BooleanField(label=_("All press releases"), required=False)
+    events = forms.BooleanField(label=_("All events"), required=False)
+    publications = forms.BooleanField(label=_("All publications"), required=False)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Or anything on these topics"),
+        queryset=Topic.objects.only("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=Frequency,
+        initial=Frequency.IMMEDIATE,
+        widget=forms.RadioSelect,
+    )
+
+    KINDS = ("releases", "events", "publications")
+
+    def clean_topics(self):
+        topics = self.cleaned_data["topics"]
+        if len(topics) > 100:
+            raise forms.ValidationError(_("Choose fewer topics."))
+        return topics
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(kind) for kind in self.KINDS) and not data.get("topics"):
+            raise forms.ValidationError(
+                _("Choose what to receive: a kind of news, or at least one topic."),
+                code="nothing",
+            )
+        return data
+
+    def choices(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "language": data["language"],
+            "frequency": data["frequency"],
+            **{kind: data[kind] for kind in self.KINDS},
+        }
+
+
+class SubscriptionForm(AlertChoicesForm):
+    """The public form: an address, then the choices."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email"]

@@ -291,6 +291,10 @@ NEWSROOM_SITE_URL = env.str(
 NEWSROOM_ALERTS_LOOKBACK_HOURS = env.int("NEWSROOM_ALERTS_LOOKBACK_HOURS", default=24)
 NEWSROOM_ALERTS_CLAIM_SECONDS = env.int("NEWSROOM_ALERTS_CLAIM_SECONDS", default=600)
 NEWSROOM_ALERTS_DIGEST_HOUR = env.int("NEWSROOM_ALERTS_DIGEST_HOUR", default=8)
+# Subscribing: how long a confirmation link lasts (unconfirmed subscriptions are then deleted),
+# and how many subscription requests one client address may make an hour.
+NEWSROOM_ALERTS_CONFIRM_HOURS = env.int("NEWSROOM_ALERTS_CONFIRM_HOURS", default=48)
+NEWSROOM_ALERTS_SUBSCRIBE_PER_HOUR = env.int("NEWSROOM_ALERTS_SUBSCRIBE_PER_HOUR", default=10)
 
 # The front servers (nginx, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto are
 # believed: addresses or networks, comma-separated. gunicorn.conf.py binds to 127.0.0.1 for a

@@ -3,9 +3,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import alerts, documents, events, mous, people, releases, studies
+from . import alerts, documents, events, mous, people, releases, studies, subscribers
 
-__all__ = ["alerts", "documents", "events", "mous", "people", "releases", "studies"]
+__all__ = [
+    "alerts",
+    "documents",
+    "events",
+    "mous",
+    "people",
+    "releases",
+    "studies",
+    "subscribers",
+]
 
 admin.site.site_header = _("Newsroom desk")
 admin.site.site_title = _("Newsroom")

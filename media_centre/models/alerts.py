@@ -55,6 +55,8 @@ class Subscriber(models.Model):
     wording_hash = models.CharField(_("SHA-256 of the wording"), max_length=64, blank=True)
     subscribed_at = models.DateTimeField(_("subscribed"), auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    # Confirmations sent since the first of the last 24 hours: the form cannot bomb an inbox.
+    confirmations_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     bounced_at = models.DateTimeField(
         _("bounced"),
