@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -95,17 +95,20 @@ def request_subscription(email: str, choices: dict, topics, language: str) -> No
     the new choices and a fresh confirmation; a confirmed one is left as it is and its owner is
     sent the link to manage it. The visitor's answer is the same either way."""
     email = email.strip().lower()
-    with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
-        if subscriber is None or subscriber.confirmed_at is None:
-            if subscriber is None:
-                subscriber = Subscriber(email=email)
-            for name, value in choices.items():
-                setattr(subscriber, name, value)
-            subscriber.wording_version = WORDING_VERSION
-            subscriber.wording_hash = wording_hash(language)
-            subscriber.save()
-            subscriber.topics.set(topics)
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+            if subscriber is None or subscriber.confirmed_at is None:
+                if subscriber is None:
+                    subscriber = Subscriber(email=email)
+                for name, value in choices.items():
+                    setattr(subscriber, name, value)
+                subscriber.wording_version = WORDING_VERSION
+                subscriber.wording_hash = wording_hash(language)
+                subscriber.save()
+                subscriber.topics.set(topics)
+    except IntegrityError:  # the same address sent twice at once: the other request made it
+        subscriber = Subscriber.objects.get(email__iexact=email)
     if subscriber.bounced_at is None and _may_write_to(subscriber):
         template = "confirm" if subscriber.confirmed_at is None else "already"
         _queue(subscriber.pk, template)

@@ -28,6 +28,7 @@ from media_centre.models import (
     State,
     Status,
     Study,
+    Subscriber,
     Topic,
 )
 
@@ -113,7 +114,7 @@ def one_of_each(db) -> dict:
 
 def test_every_media_centre_model_that_editors_work_on_is_registered():
     registered = {m for m in admin.site._registry if m._meta.app_label == "media_centre"}
-    assert registered == {*MODELS, AccessibilityRequest, Alert, Delivery}
+    assert registered == {*MODELS, AccessibilityRequest, Alert, Delivery, Subscriber}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)

@@ -17,7 +17,7 @@ from media_centre import subscriptions
 from media_centre.alerts.tasks import raise_alerts
 from media_centre.models import Frequency, PressRelease, Status, Subscriber
 
-from .conftest import make_release, make_staff, make_topic
+from .conftest import all_at_once, make_release, make_staff, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -416,3 +416,14 @@ def test_alerts_are_not_sent_for_an_item_still_a_draft(client, confirmed, smtp_s
     raise_alerts.call()
     assert smtp_server.messages == []
     assert PressRelease.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_address_sent_many_times_at_once_makes_one_subscription(smtp_server):
+    def visit(client, n):
+        response = ask(client, "Ann@example.org" if n % 2 else "ann@example.org")
+        return [] if response.status_code == 302 else [f"{n}: {response.status_code}"]
+
+    assert all_at_once(8, visit) == []
+    assert Subscriber.objects.count() == 1
+    assert len(smtp_server.messages) == 1
