@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from . import calendars, converters, feeds, search, views
+from .views import embargo
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -39,5 +40,12 @@ urlpatterns = [
         "documents/<int:pk>/accessible-version/",
         views.accessible_version_request,
         name="accessible-version",
+    ),
+    # A journalist's personal link to an embargoed copy (media_centre/embargo.py).
+    path("embargoed/<str:token>/", embargo.embargoed_copy, name="embargo-copy"),
+    path(
+        "embargoed/<str:token>/documents/<int:pk>/",
+        embargo.embargoed_document,
+        name="embargo-document",
     ),
 ]

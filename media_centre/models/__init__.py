@@ -1,6 +1,7 @@
 """The media centre's content: one module per kind of thing, re-exported here."""
 
 from .documents import AccessibilityRequest, Document, DocumentVersion
+from .embargo import Basis, EmbargoAccess, EmbargoGrant, Journalist, MediaList
 from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
 from .mous import DatePrecision, MoU, MoUParty
@@ -12,6 +13,11 @@ from .search import SearchEntry
 from .studies import Study
 
 __all__ = [
+    "Basis",
+    "EmbargoAccess",
+    "EmbargoGrant",
+    "Journalist",
+    "MediaList",
     "AccessibilityRequest",
     "DocumentVersion",
     "PendingImage",
