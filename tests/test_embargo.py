@@ -365,6 +365,16 @@ def test_when_the_embargo_lifts_the_link_leads_to_the_public_page(client, schedu
     assert response["Location"] == scheduled.get_absolute_url()
 
 
+def test_once_public_even_a_revoked_link_leads_to_the_public_page(client, scheduled, journalists):
+    grant, link = make_grant(scheduled, journalists[0])
+    embargo.revoke(EmbargoGrant.objects.filter(pk=grant.pk), None)
+    assert client.get(link).status_code == 410
+    scheduled.publish_at = timezone.now() - dt.timedelta(minutes=1)
+    scheduled.save()
+
+    assert client.get(link)["Location"] == scheduled.get_absolute_url()
+
+
 def test_a_changed_publication_time_shows_at_once(client, scheduled, journalists):
     _grant, link = make_grant(scheduled, journalists[0])
     client.get(link)

@@ -42,9 +42,8 @@ def _grant(token: str) -> EmbargoGrant:
     return found
 
 
-def _refusal(request: HttpRequest, grant: EmbargoGrant) -> HttpResponse | None:
-    """429 for a flood, 410 for a withdrawn link; None when the link may be answered."""
-    if not (
+def _throttled(request: HttpRequest, grant: EmbargoGrant) -> bool:
+    return not (
         throttle.allow(
             "embargo-client",
             throttle.client_key(request),
@@ -54,13 +53,7 @@ def _refusal(request: HttpRequest, grant: EmbargoGrant) -> HttpResponse | None:
         and throttle.allow(
             "embargo-grant", str(grant.pk), embargo.REQUESTS_PER_GRANT_PER_MINUTE, 60
         )
-    ):
-        return _private(render(request, "media_centre/embargo/busy.html", status=429))
-    if grant.is_revoked():
-        return _private(
-            render(request, "media_centre/embargo/revoked.html", {"grant": grant}, status=410)
-        )
-    return None
+    )
 
 
 def _log(request: HttpRequest, grant: EmbargoGrant, document_id: int | None = None) -> None:
@@ -75,11 +68,19 @@ def _log(request: HttpRequest, grant: EmbargoGrant, document_id: int | None = No
 
 
 def _release(request: HttpRequest, grant: EmbargoGrant, queryset) -> PressRelease | HttpResponse:
-    """The scheduled release, or the answer for one that is not (public: to its page)."""
+    """The scheduled release the link may show, or the answer instead: 429 for a flood, the
+    public page once the embargo has lifted (revoked or not: it is public), 410 for a revoked
+    link or an item no longer scheduled."""
+    if _throttled(request, grant):
+        return _private(render(request, "media_centre/embargo/busy.html", status=429))
     release = queryset.filter(pk=grant.release_id).first()
     state = release.state if release is not None else State.DRAFT
     if state == State.PUBLISHED:
         return redirect(release)
+    if grant.is_revoked():
+        return _private(
+            render(request, "media_centre/embargo/revoked.html", {"grant": grant}, status=410)
+        )
     if state != State.SCHEDULED:
         return _private(
             render(request, "media_centre/embargo/unavailable.html", {"grant": grant}, status=410)
@@ -91,8 +92,6 @@ def _release(request: HttpRequest, grant: EmbargoGrant, queryset) -> PressReleas
 def embargoed_copy(request: HttpRequest, token: str) -> HttpResponse:
     """The release as it will be published, under a banner naming the recipient and the time."""
     grant = _grant(token)
-    if (refused := _refusal(request, grant)) is not None:
-        return refused
     release = _release(request, grant, PressRelease.objects.for_detail())
     if isinstance(release, HttpResponse):
         return release
@@ -116,8 +115,6 @@ def embargoed_copy(request: HttpRequest, token: str) -> HttpResponse:
 def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """One of the release's documents: a PDF stamped on every page, any other file as it is."""
     grant = _grant(token)
-    if (refused := _refusal(request, grant)) is not None:
-        return refused
     release = _release(
         request,
         grant,

@@ -9,8 +9,12 @@
     var words;
     try {
       words = new Intl.DateTimeFormat(lang, {
-        dateStyle: "long",
-        timeStyle: "short",
+        year: "numeric",
+        month: "long",
+        day: "numeric",
+        weekday: "long",
+        hour: "numeric",
+        minute: "2-digit",
         timeZoneName: "short",
       }).format(moment);
     } catch (e) {
