@@ -531,3 +531,16 @@ def test_the_desk_form_keeps_one_entry_per_address(client, editor):
 
     assert response.status_code == 200  # the form says the address is taken
     assert Journalist.objects.count() == 1
+
+
+def test_the_desk_home_says_which_scheduled_items_are_shared_under_embargo(
+    client, publisher, scheduled, journalists
+):
+    make_grant(scheduled, journalists[0])
+    revoked, _link = make_grant(scheduled, journalists[1])
+    embargo.revoke(EmbargoGrant.objects.filter(pk=revoked.pk), publisher)
+    client.force_login(publisher)
+
+    home = text(client.get(reverse("admin:index")))
+
+    assert "Embargoed copy with 1 journalist" in home
