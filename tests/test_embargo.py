@@ -544,3 +544,21 @@ def test_the_desk_home_says_which_scheduled_items_are_shared_under_embargo(
     home = text(client.get(reverse("admin:index")))
 
     assert "Embargoed copy with 1 journalist" in home
+
+
+def test_editors_keep_the_media_list(client, editor, journalists):
+    media_list = MediaList.objects.create(name="Finance desk")
+    client.force_login(editor)
+
+    for name, args in [
+        ("journalist_changelist", []),
+        ("journalist_add", []),
+        ("journalist_change", [journalists[1].pk]),
+        ("journalist_import", []),
+        ("medialist_changelist", []),
+        ("medialist_add", []),
+        ("medialist_change", [media_list.pk]),
+    ]:
+        assert client.get(reverse(f"admin:media_centre_{name}", args=args)).status_code == 200
+    listing = client.get(reverse("admin:media_centre_journalist_changelist"))
+    assert "Import from a CSV file…" in text(listing)
