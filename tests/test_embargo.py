@@ -562,3 +562,11 @@ def test_editors_keep_the_media_list(client, editor, journalists):
         assert client.get(reverse(f"admin:media_centre_{name}", args=args)).status_code == 200
     listing = client.get(reverse("admin:media_centre_journalist_changelist"))
     assert "Import from a CSV file…" in text(listing)
+
+
+def test_a_head_request_is_answered_but_not_logged(client, scheduled, journalists):
+    _grant, link = make_grant(scheduled, journalists[0])
+
+    assert client.head(link).status_code == 200
+    assert client.head(f"{link}documents/{scheduled.pdf_id}/").status_code == 200
+    assert not EmbargoAccess.objects.exists()

@@ -31,6 +31,14 @@ class GrantForm(forms.Form):
         help_text=_("Everyone on a chosen list gets access."),
     )
 
+    def __init__(self, *args, holders: frozenset[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["journalists"].label_from_instance = lambda journalist: (
+            gettext("%(journalist)s — has access") % {"journalist": journalist}
+            if journalist.pk in holders
+            else str(journalist)
+        )
+
     def clean(self):
         data = super().clean()
         if not data.get("journalists") and not data.get("media_lists"):
@@ -78,7 +86,10 @@ class EmbargoAdminMixin:
     def embargo_view(self, request, object_id):
         obj = self._embargo_item(request, object_id)
         scheduled = obj.state == State.SCHEDULED
-        form = GrantForm(request.POST if request.method == "POST" else None)
+        holders = frozenset(
+            EmbargoGrant.objects.filter(release=obj).active().values_list("journalist", flat=True)
+        )
+        form = GrantForm(request.POST if request.method == "POST" else None, holders=holders)
         if request.method == "POST" and scheduled and form.is_valid():
             chosen = embargo.recipients(
                 form.cleaned_data["journalists"], form.cleaned_data["media_lists"]

@@ -57,6 +57,9 @@ def _throttled(request: HttpRequest, grant: EmbargoGrant) -> bool:
 
 
 def _log(request: HttpRequest, grant: EmbargoGrant, document_id: int | None = None) -> None:
+    """One opening or download (a HEAD request is neither), up to the cap per link."""
+    if request.method != "GET":
+        return
     if EmbargoAccess.objects.filter(grant=grant).count() >= embargo.ACCESS_LOG_CAP:
         return
     EmbargoAccess.objects.create(
@@ -150,8 +153,7 @@ def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpRespons
         response = HttpResponse(data, content_type="application/pdf")
     else:
         response = FileResponse(handle, content_type=document.media_type)
-    if request.method == "GET":
-        _log(request, grant, document.pk)
+    _log(request, grant, document.pk)
     response["Content-Disposition"] = content_disposition(document.file_name, document.media_type)
     response["Content-Security-Policy"] = "default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"

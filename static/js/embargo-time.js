@@ -20,7 +20,9 @@
     } catch (e) {
       words = moment.toString();
     }
-    el.textContent = el.getAttribute("data-label") + " " + words;
+    var label = el.getAttribute("data-label") || "";
+    // "In your time zone: …", but no space after a full-width colon ("你所在時區：…").
+    el.textContent = label + (/[：:]$/.test(label) && label.slice(-1) === "：" ? "" : " ") + words;
     el.hidden = false;
   });
 })();

@@ -122,6 +122,7 @@ def test_embargoed_access_from_grant_to_lifting(visitor, live_server, smtp_serve
     row = desk.locator("tr.nr-grant", has_text="Jane Reporter")
     assert row.locator(".nr-openings").inner_text() == "1"
     assert row.locator(".nr-downloads").inner_text() == "1"
+    assert desk.get_by_label("Jane Reporter (The Daily) — has access").is_visible()
     shot(desk, "desk-access-1280")
     desk.set_viewport_size(SIZES["phone"])
     shot(desk, "desk-access-390")
@@ -138,6 +139,7 @@ def test_embargoed_access_from_grant_to_lifting(visitor, live_server, smtp_serve
     works = wong.goto(links["wong@example.org"])
     assert works.status == 200
     assert "Wong Siu Ming" in wong.locator(".embargo-banner").inner_text()
+    shot(wong, "copy-zh-hant-390")
 
     # The embargo lifts: both links lead to the public page.
     PressRelease.objects.filter(pk=release.pk).update(
