@@ -22,7 +22,7 @@
     }
     var label = el.getAttribute("data-label") || "";
     // "In your time zone: …", but no space after a full-width colon ("你所在時區：…").
-    el.textContent = label + (/[：:]$/.test(label) && label.slice(-1) === "：" ? "" : " ") + words;
+    el.textContent = label + (label.slice(-1) === "：" ? "" : " ") + words;
     el.hidden = false;
   });
 })();

@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from media_centre.models import Basis, EmbargoAccess, Journalist, PressRelease, Status
 from tests.conftest import make_document, make_release, make_staff
 
-from .conftest import SIZES
+from .conftest import SIZES, axe_audit, describe_violations
 from .test_csp import LISTEN, desk_groups, violations  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,7 +45,14 @@ def three_page_pdf() -> bytes:
 
 
 @pytest.mark.usefixtures("desk_groups")
-def test_embargoed_access_from_grant_to_lifting(visitor, live_server, smtp_server, settings):
+def accessible(page, axe_source) -> None:
+    found = axe_audit(page, axe_source)["violations"]
+    assert not found, describe_violations(found)
+
+
+def test_embargoed_access_from_grant_to_lifting(
+    visitor, live_server, smtp_server, settings, axe_source
+):
     settings.NEWSROOM_SITE_URL = live_server.url
     release = make_release(
         headline="Rates held steady",
@@ -107,6 +114,7 @@ def test_embargoed_access_from_grant_to_lifting(visitor, live_server, smtp_serve
     assert local.is_visible() and "In your time zone:" in local.inner_text()
     assert jane.get_by_role("heading", name="Rates held steady").is_visible()
     shot(jane, "copy-390")
+    accessible(jane, axe_source)
     href = jane.locator(".download-line a.download").get_attribute("href")
     assert links["jane@example.org"].endswith(href.split("documents/")[0])
     assert href.endswith(f"/documents/{release.pdf_id}/")
@@ -124,6 +132,7 @@ def test_embargoed_access_from_grant_to_lifting(visitor, live_server, smtp_serve
     assert row.locator(".nr-downloads").inner_text() == "1"
     assert desk.get_by_label("Jane Reporter (The Daily) — has access").is_visible()
     shot(desk, "desk-access-1280")
+    accessible(desk, axe_source)
     desk.set_viewport_size(SIZES["phone"])
     shot(desk, "desk-access-390")
     desk.set_viewport_size(SIZES["desktop"])
