@@ -570,3 +570,20 @@ def test_a_head_request_is_answered_but_not_logged(client, scheduled, journalist
     assert client.head(link).status_code == 200
     assert client.head(f"{link}documents/{scheduled.pdf_id}/").status_code == 200
     assert not EmbargoAccess.objects.exists()
+
+
+@pytest.mark.parametrize("junk", ["abc", "99999999999999999999999", "-1", "1\x00"])
+def test_junk_in_the_grant_form_is_a_form_error(client, publisher, scheduled, junk):
+    client.force_login(publisher)
+
+    response = client.post(grant_page(scheduled), {"journalists": [junk], "media_lists": [junk]})
+
+    assert response.status_code == 200
+    assert not EmbargoGrant.objects.exists()
+
+
+@pytest.mark.parametrize("junk", ["abc", "99999999999999999999999", "", "all "])
+def test_junk_in_the_revoke_form_is_answered(client, publisher, scheduled, junk):
+    client.force_login(publisher)
+
+    assert client.post(revoke_url(scheduled), {"grant": junk}).status_code in (302, 404)

@@ -16,14 +16,29 @@ from .. import embargo
 from ..models import EmbargoGrant, Journalist, MediaList, State
 
 
+class RowChoices(forms.ModelMultipleChoiceField):
+    """Rows chosen by id; an id no database could hold (a made-up 30-digit number) is a form
+    error, not a query that overflows."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not (isinstance(pk, str) and pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk[:20] if isinstance(pk, str) else pk},
+                )
+        return super()._check_values(value)
+
+
 class GrantForm(forms.Form):
-    journalists = forms.ModelMultipleChoiceField(
+    journalists = RowChoices(
         label=_("Journalists"),
         queryset=Journalist.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    media_lists = forms.ModelMultipleChoiceField(
+    media_lists = RowChoices(
         label=_("Media lists"),
         queryset=MediaList.objects.all(),
         required=False,

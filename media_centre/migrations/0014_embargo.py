@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('document_id', models.PositiveIntegerField(blank=True, help_text='Empty: the page itself was opened.', null=True, verbose_name='document')),
                 ('address', models.CharField(blank=True, help_text='The address, shortened.', max_length=45, verbose_name='network')),
                 ('user_agent', models.CharField(blank=True, max_length=200, verbose_name='browser')),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accesses', to='media_centre.embargogrant', verbose_name='access')),
+                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accesses', to='media_centre.embargogrant', verbose_name='embargoed access')),
             ],
             options={
                 'verbose_name': 'opening of an embargoed link',

@@ -217,7 +217,10 @@ class EmbargoAccess(models.Model):
     """One opening of an embargoed link, or one download through it."""
 
     grant = models.ForeignKey(
-        EmbargoGrant, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("access")
+        EmbargoGrant,
+        on_delete=models.CASCADE,
+        related_name="accesses",
+        verbose_name=_("embargoed access"),
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     document_id = models.PositiveIntegerField(
