@@ -363,6 +363,7 @@ def test_when_the_embargo_lifts_the_link_leads_to_the_public_page(client, schedu
 
     assert response.status_code == 302
     assert response["Location"] == scheduled.get_absolute_url()
+    assert response["Cache-Control"] == "private, no-store"  # no cache keeps the way there
 
 
 def test_once_public_even_a_revoked_link_leads_to_the_public_page(client, scheduled, journalists):

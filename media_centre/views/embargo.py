@@ -79,7 +79,7 @@ def _release(request: HttpRequest, grant: EmbargoGrant, queryset) -> PressReleas
     release = queryset.filter(pk=grant.release_id).first()
     state = release.state if release is not None else State.DRAFT
     if state == State.PUBLISHED:
-        return redirect(release)
+        return _private(redirect(release))
     if grant.is_revoked():
         return _private(
             render(request, "media_centre/embargo/revoked.html", {"grant": grant}, status=410)
