@@ -44,12 +44,12 @@ def three_page_pdf() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.usefixtures("desk_groups")
 def accessible(page, axe_source) -> None:
     found = axe_audit(page, axe_source)["violations"]
     assert not found, describe_violations(found)
 
 
+@pytest.mark.usefixtures("desk_groups")
 def test_embargoed_access_from_grant_to_lifting(
     visitor, live_server, smtp_server, settings, axe_source
 ):
