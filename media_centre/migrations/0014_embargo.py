@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('outlet', models.CharField(help_text='The newspaper, agency or programme.', max_length=200, verbose_name='outlet')),
-                ('email', models.EmailField(help_text='Embargoed links are sent here.', max_length=254, unique=True, verbose_name='email address')),
+                ('email', models.EmailField(help_text='Embargoed links are sent here.', max_length=254, unique=True, verbose_name='email')),
                 ('language', models.CharField(choices=[('en', 'English'), ('zh-hant', 'Traditional Chinese'), ('zh-hans', 'Simplified Chinese')], default='en', help_text='Emails and embargoed copies are sent in this language.', max_length=8, verbose_name='main language')),
                 ('other_languages', models.JSONField(blank=True, default=list, help_text='Other languages this journalist reads.', validators=[media_centre.models.embargo.validate_languages], verbose_name='also reads')),
                 ('basis', models.CharField(choices=[('consent', 'They agreed to be on our media list'), ('professional', 'Legitimate interest: a professional press contact'), ('public_role', 'Their contact details are public for their role')], help_text="Why we may keep this person's details. Needed for every entry.", max_length=16, verbose_name='basis on which this entry is kept')),

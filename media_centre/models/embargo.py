@@ -43,7 +43,7 @@ class Journalist(models.Model):
         _("outlet"), max_length=200, help_text=_("The newspaper, agency or programme.")
     )
     email = models.EmailField(
-        _("email address"), unique=True, help_text=_("Embargoed links are sent here.")
+        _("email"), unique=True, help_text=_("Embargoed links are sent here.")
     )
     language = models.CharField(
         _("main language"),
