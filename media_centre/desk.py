@@ -118,10 +118,14 @@ def gather(request) -> Home:
             .filter(last_saved_by=user.pk)
             .order_by("-updated_at")[:SHOWN]
         ]
-        scheduled += [
-            Line(item, _change_url(item), item.publish_at)
-            for item in items.in_state(State.SCHEDULED).order_by("publish_at")[:SHOWN]
-        ]
+        coming = items.in_state(State.SCHEDULED).order_by("publish_at")
+        if model is PressRelease:  # who has embargoed access (media_centre/embargo.py)
+            coming = coming.annotate(
+                embargoed_to=models.Count(
+                    "embargo_grants", filter=models.Q(embargo_grants__revoked_at__isnull=True)
+                )
+            )
+        scheduled += [Line(item, _change_url(item), item.publish_at) for item in coming[:SHOWN]]
         published += [
             Line(item, _change_url(item), item.publish_at)
             for item in items.in_state(State.PUBLISHED)

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from . import calendars, converters, feeds, search, views
-from .views import subscriptions
+from .views import embargo, subscriptions
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -45,4 +45,11 @@ urlpatterns = [
     path("alerts/confirm/<str:signed>/", subscriptions.confirm, name="alerts-confirm"),
     path("alerts/manage/<str:token>/", subscriptions.manage, name="alerts-manage"),
     path("alerts/unsubscribe/<str:token>/", subscriptions.unsubscribe, name="alerts-unsubscribe"),
+    # A journalist's personal link to an embargoed copy (media_centre/embargo.py).
+    path("embargoed/<str:token>/", embargo.embargoed_copy, name="embargo-copy"),
+    path(
+        "embargoed/<str:token>/documents/<int:pk>/",
+        embargo.embargoed_document,
+        name="embargo-document",
+    ),
 ]

@@ -20,7 +20,9 @@ from media_centre.models import (
     Document,
     Event,
     EventSession,
+    Journalist,
     MediaContact,
+    MediaList,
     MoU,
     Organisation,
     Person,
@@ -114,7 +116,15 @@ def one_of_each(db) -> dict:
 
 def test_every_media_centre_model_that_editors_work_on_is_registered():
     registered = {m for m in admin.site._registry if m._meta.app_label == "media_centre"}
-    assert registered == {*MODELS, AccessibilityRequest, Alert, Delivery, Subscriber}
+    assert registered == {
+        *MODELS,
+        AccessibilityRequest,
+        Alert,
+        Delivery,
+        Subscriber,
+        Journalist,
+        MediaList,
+    }
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)

@@ -3,12 +3,23 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import alerts, documents, events, mous, people, releases, studies, subscribers
+from . import (
+    alerts,
+    documents,
+    events,
+    media_list,
+    mous,
+    people,
+    releases,
+    studies,
+    subscribers,
+)
 
 __all__ = [
     "alerts",
     "documents",
     "events",
+    "media_list",
     "mous",
     "people",
     "releases",

@@ -17,6 +17,7 @@ from core.translated_fields import TranslatedFieldsAdmin
 
 from ..models import MediaContact, PressRelease, Quote
 from .addresses import WEB_ADDRESS_FIELDSET
+from .embargo import EmbargoAdminMixin
 from .publishing import (
     PUBLICATION_FIELDSETS,
     InOrderFormSet,
@@ -49,7 +50,7 @@ class QuoteInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationStackedI
 
 
 @admin.register(PressRelease)
-class PressReleaseAdmin(PublishableAdmin):
+class PressReleaseAdmin(EmbargoAdminMixin, PublishableAdmin):
     list_display = ["headline", "state_badge", "release_date", "publication_time", "last_modified"]
     list_filter = [StateFilter, YearFilter, "topics", "organisations"]
     search_fields = [*in_every_language("headline", "summary"), "slug"]

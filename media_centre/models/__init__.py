@@ -9,6 +9,7 @@ from .alerts import (
     Subscriber,
 )
 from .documents import AccessibilityRequest, Document, DocumentVersion
+from .embargo import Basis, EmbargoAccess, EmbargoGrant, Journalist, MediaList
 from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
 from .mous import DatePrecision, MoU, MoUParty
@@ -26,6 +27,11 @@ __all__ = [
     "DeliveryStatus",
     "Frequency",
     "Subscriber",
+    "Basis",
+    "EmbargoAccess",
+    "EmbargoGrant",
+    "Journalist",
+    "MediaList",
     "AccessibilityRequest",
     "DocumentVersion",
     "PendingImage",
