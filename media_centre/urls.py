@@ -52,4 +52,5 @@ urlpatterns = [
         embargo.embargoed_document,
         name="embargo-document",
     ),
+    path("embargoed/<str:token>/images/<path:name>", embargo.embargoed_image, name="embargo-image"),
 ]

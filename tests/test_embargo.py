@@ -27,6 +27,7 @@ from media_centre.models import (
 from media_centre.models.embargo import token_digest
 
 from .conftest import make_document, make_release, make_staff, make_topic
+from .test_images import jpeg
 
 LINK = re.compile(r"https?://[^\s\"<>]+/embargoed/[A-Za-z0-9_-]+/")
 
@@ -588,3 +589,34 @@ def test_junk_in_the_revoke_form_is_answered(client, publisher, scheduled, junk)
     client.force_login(publisher)
 
     assert client.post(revoke_url(scheduled), {"grant": junk}).status_code in (302, 404)
+
+
+def test_the_copy_shows_the_release_picture_through_the_link_only(client, journalists):
+    release = make_release(
+        headline="Signing",
+        publish_at=timezone.now() + dt.timedelta(days=1),
+        hero_image=jpeg(),
+        hero_image_alt="The signing ceremony",
+    )
+    other = make_release(hero_image=jpeg(colour="red"), hero_image_alt="Another")
+    _grant, link = make_grant(release, journalists[0])
+
+    page = BeautifulSoup(client.get(link).content, "html.parser")
+    picture = page.select_one("figure.hero picture")
+    addresses = [picture.img["src"]] + [
+        part.split()[0]
+        for tag in picture.find_all(["img", "source"])
+        for part in tag.get("srcset", "").split(",")
+        if part.strip()
+    ]
+    assert addresses and all(a.startswith(link + "images/") for a in addresses)
+    for address in set(addresses):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["Referrer-Policy"] == "no-referrer"
+    # Not at the public address before the release is public, nor another picture by the link.
+    public = reverse("image", kwargs={"name": release.hero_image.name})
+    assert client.get(public).status_code == 404
+    assert client.get(link + "images/" + other.hero_image.name).status_code == 404
+    assert client.get(link + "images/../../etc/passwd").status_code == 404

@@ -1,5 +1,7 @@
 """The `{% picture %}` tag: an uploaded image in every width and WebP, for the browser to choose."""
 
+from collections.abc import Callable
+
 from django import template
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
@@ -20,8 +22,19 @@ def image_url(name: str) -> str:
     return reverse("image", kwargs={"name": name})
 
 
-@register.simple_tag
+def _address_maker(context) -> Callable[[str], str]:
+    """Image addresses: the public ones, or through a journalist's embargoed link on their copy
+    (the public address shows no picture of an item that is not public yet)."""
+    embargo = context.get("embargo")
+    if not embargo:
+        return image_url
+    token = embargo["token"]
+    return lambda name: reverse("media_centre:embargo-image", kwargs={"token": token, "name": name})
+
+
+@register.simple_tag(takes_context=True)
 def picture(
+    context,
     image: FieldFile | None,
     alt: str,
     sizes: str = DEFAULT_SIZES,
@@ -38,8 +51,9 @@ def picture(
     ):
         by_format.setdefault(rendition.format, []).append(rendition)
     fallback = next((by_format[f] for f in ("jpeg", "png") if f in by_format), None)
+    url = _address_maker(context)
     if fallback is None:
-        return _original(image.name, alt, loading, extra)
+        return _original(url, image.name, alt, loading, extra)
     fallback.sort(key=lambda r: r.width)
     largest = fallback[-1]
     plain = next((r for r in reversed(fallback) if r.width <= PLAIN_SRC_WIDTH), fallback[0])
@@ -47,7 +61,7 @@ def picture(
         "",
         '<source type="{}" srcset="{}" sizes="{}">',
         (
-            (MEDIA_TYPES[format], _srcset(renditions), sizes)
+            (MEDIA_TYPES[format], _srcset(url, renditions), sizes)
             for format, renditions in by_format.items()
             if renditions is not fallback
         ),
@@ -56,8 +70,8 @@ def picture(
         '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
         ' loading="{}" decoding="async"{}></picture>',
         sources,
-        image_url(plain.file.name),
-        _srcset(fallback),
+        url(plain.file.name),
+        _srcset(url, fallback),
         sizes,
         largest.width,
         largest.height,
@@ -67,14 +81,16 @@ def picture(
     )
 
 
-def _original(name: str, alt: str, loading: str, extra: SafeString) -> SafeString:
+def _original(
+    url: Callable[[str], str], name: str, alt: str, loading: str, extra: SafeString
+) -> SafeString:
     """The original alone: while the worker makes its renditions (at the size it will have, so
     that nothing moves when they arrive), or for an image uploaded before renditions existed."""
     size = PendingImage.objects.filter(name=name).values_list("width", "height").first()
     dimensions = format_html(' width="{}" height="{}"', *size) if size else ""
     return format_html(
         '<picture><img src="{}"{} alt="{}" loading="{}" decoding="async"{}></picture>',
-        image_url(name),
+        url(name),
         dimensions,
         alt,
         loading,
@@ -82,7 +98,7 @@ def _original(name: str, alt: str, loading: str, extra: SafeString) -> SafeStrin
     )
 
 
-def _srcset(renditions: list[Rendition]) -> str:
+def _srcset(url: Callable[[str], str], renditions: list[Rendition]) -> str:
     return ", ".join(
-        f"{image_url(r.file.name)} {r.width}w" for r in sorted(renditions, key=lambda r: r.width)
+        f"{url(r.file.name)} {r.width}w" for r in sorted(renditions, key=lambda r: r.width)
     )

@@ -16,6 +16,7 @@ from .. import embargo
 from ..downloads import content_disposition
 from ..models import EmbargoAccess, EmbargoGrant, PressRelease, State
 from ..models.embargo import token_digest
+from .files import image_source, serve_image
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
@@ -158,3 +159,17 @@ def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpRespons
     response["Content-Security-Policy"] = "default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     return _private(response)
+
+
+@require_safe
+def embargoed_image(request: HttpRequest, token: str, name: str) -> HttpResponse:
+    """The release's picture (the original or a rendition), which the public image address
+    does not show before the release is public."""
+    grant = _grant(token)
+    source, media_type = image_source(name)
+    release = _release(request, grant, PressRelease._base_manager.only("hero_image"))
+    if isinstance(release, HttpResponse):
+        return release
+    if not release.hero_image or release.hero_image.name != source:
+        raise Http404
+    return _private(serve_image(request, name, media_type, public=False))

@@ -94,6 +94,19 @@ def download_version(request: HttpRequest, pk: int, number: int, file_name: str)
 @require_safe
 def image(request: HttpRequest, name: str) -> HttpResponse:
     """An original or a rendition, to anyone when something public shows it, else to staff."""
+    source, media_type = image_source(name)
+    if images.shown(source, public=True):
+        public = True
+    elif _may_preview(request) and images.shown(source, public=False):
+        public = False
+    else:
+        raise Http404
+    return serve_image(request, name, media_type, public=public)
+
+
+def image_source(name: str) -> tuple[str, str]:
+    """The uploaded original that the stored image `name` is (or is a rendition of), and the
+    image's media type; 404 for a name that is neither."""
     parts = name.split("/")
     if name.startswith("/") or "\\" in name or "\x00" in name or {"", ".", ".."} & set(parts):
         raise Http404
@@ -103,18 +116,14 @@ def image(request: HttpRequest, name: str) -> HttpResponse:
         if rendition is None:
             raise Http404
         source, format = rendition
-        media_type = images.MEDIA_TYPES[images.EXTENSIONS[format]]
-    elif extension in images.MEDIA_TYPES:
-        source, media_type = name, images.MEDIA_TYPES[extension]
-    else:
-        raise Http404
-    if images.shown(source, public=True):
-        public = True
-    elif _may_preview(request) and images.shown(source, public=False):
-        public = False
-    else:
-        raise Http404
+        return source, images.MEDIA_TYPES[images.EXTENSIONS[format]]
+    if extension in images.MEDIA_TYPES:
+        return name, images.MEDIA_TYPES[extension]
+    raise Http404
 
+
+def serve_image(request: HttpRequest, name: str, media_type: str, *, public: bool) -> HttpResponse:
+    """The stored image `name`, cached for a year when `public` (its name holds its hash)."""
     storage = default_storage
     try:
         size = storage.size(name)
