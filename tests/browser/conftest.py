@@ -166,9 +166,9 @@ def public_pages(seeded) -> dict[str, dict[str, str]]:
     """Every kind of public page, by language, then by name: its address in that language. A
     withdrawn release stands for the 410 page."""
     from django.urls import reverse
-    from django.utils import translation
+    from django.utils import timezone, translation
 
-    from media_centre.models import Status
+    from media_centre.models import Status, Subscriber, Topic
     from tests.conftest import make_release
 
     withdrawn = make_release(
@@ -176,6 +176,10 @@ def public_pages(seeded) -> dict[str, dict[str, str]]:
         status=Status.WITHDRAWN,
         withdrawn_reason="Issued in error.",
     )
+    subscriber = Subscriber.objects.create(
+        email="reader@example.org", releases=True, confirmed_at=timezone.now()
+    )
+    subscriber.topics.set(Topic.objects.all()[:1])
     pages = {}
     for language in LANGUAGES:
         with translation.override(language):
@@ -200,6 +204,9 @@ def public_pages(seeded) -> dict[str, dict[str, str]]:
                 "cookies": reverse("consent:cookies"),
                 "not found (404)": f"{reverse('media_centre:home')}no-such-page/",
                 "withdrawn (410)": withdrawn.get_absolute_url(),
+                "news by email": reverse("media_centre:alerts-subscribe"),
+                "a subscriber's choices": subscriber.get_manage_url(),
+                "unsubscribe": subscriber.get_unsubscribe_url(),
             }
     return pages
 
