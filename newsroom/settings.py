@@ -263,6 +263,8 @@ LOGIN_REDIRECT_URL = "admin:index"
 # Mail (Django 6.1's MAILERS): printed to the console in development; in production
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587.
 _email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+if _email["EMAIL_BACKEND"].endswith("console.EmailBackend"):
+    _email["EMAIL_BACKEND"] = "core.mail_console.EmailBackend"  # readable, Chinese too
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
