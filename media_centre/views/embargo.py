@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from pypdf.errors import PyPdfError
 
 from core import page_cache, throttle
-from core.privacy import truncated_ip
+from core.privacy import keep_private, truncated_ip
 
 from .. import embargo
 from ..downloads import content_disposition
@@ -19,15 +19,6 @@ from ..models.embargo import token_digest
 from .files import image_source, serve_image
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Kept by no cache (ours, a CDN's, the browser's), indexed by no search engine, and no
-    `Referer` to another site carries the link."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _grant(token: str) -> EmbargoGrant:
@@ -76,17 +67,17 @@ def _release(request: HttpRequest, grant: EmbargoGrant, queryset) -> PressReleas
     public page once the embargo has lifted (revoked or not: it is public), 410 for a revoked
     link or an item no longer scheduled."""
     if _throttled(request, grant):
-        return _private(render(request, "media_centre/embargo/busy.html", status=429))
+        return keep_private(render(request, "media_centre/embargo/busy.html", status=429))
     release = queryset.filter(pk=grant.release_id).first()
     state = release.state if release is not None else State.DRAFT
     if state == State.PUBLISHED:
-        return _private(redirect(release))
+        return keep_private(redirect(release))
     if grant.is_revoked():
-        return _private(
+        return keep_private(
             render(request, "media_centre/embargo/revoked.html", {"grant": grant}, status=410)
         )
     if state != State.SCHEDULED:
-        return _private(
+        return keep_private(
             render(request, "media_centre/embargo/unavailable.html", {"grant": grant}, status=410)
         )
     return release
@@ -112,7 +103,7 @@ def embargoed_copy(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
         },
     }
-    return _private(render(request, "media_centre/embargo/release.html", context))
+    return keep_private(render(request, "media_centre/embargo/release.html", context))
 
 
 @require_safe
@@ -143,7 +134,7 @@ def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpRespons
             data = embargo.stamp_pdf(data, embargo.stamp_text(grant, release))
         except (PyPdfError, ValueError, KeyError, TypeError):
             # Never served unstamped: the desk must replace a file that cannot be stamped.
-            return _private(
+            return keep_private(
                 render(
                     request,
                     "media_centre/embargo/unavailable.html",
@@ -158,7 +149,7 @@ def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpRespons
     response["Content-Disposition"] = content_disposition(document.file_name, document.media_type)
     response["Content-Security-Policy"] = "default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
-    return _private(response)
+    return keep_private(response)
 
 
 @require_safe
@@ -172,4 +163,4 @@ def embargoed_image(request: HttpRequest, token: str, name: str) -> HttpResponse
         return release
     if not release.hero_image or release.hero_image.name != source:
         raise Http404
-    return _private(serve_image(request, name, media_type, public=False))
+    return keep_private(serve_image(request, name, media_type, public=False))

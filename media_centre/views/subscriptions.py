@@ -3,30 +3,23 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core import languages, throttle
+from core.privacy import keep_private
 
 from .. import subscriptions
 from ..forms import AlertChoicesForm, SubscriptionForm
 from ..models import Subscriber
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """A page about one subscriber (its address holds their secret): kept by no cache, never
-    indexed, and its address sent to no other site."""
-    add_never_cache_headers(response)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    return _private(render(request, f"media_centre/alerts/{template}.html", context, status=status))
+    return keep_private(
+        render(request, f"media_centre/alerts/{template}.html", context, status=status)
+    )
 
 
 def _initial(request: HttpRequest) -> dict:
