@@ -26,6 +26,7 @@ from .models import (
     State,
     Study,
 )
+from .models.embargo import EMBARGOED_FIELDS
 
 # The kinds of item the desk home gathers, with the words that start a new one.
 KINDS: tuple[tuple[type[Publishable], str], ...] = (
@@ -119,7 +120,7 @@ def gather(request) -> Home:
             .order_by("-updated_at")[:SHOWN]
         ]
         coming = items.in_state(State.SCHEDULED).order_by("publish_at")
-        if model is PressRelease:  # who has embargoed access (media_centre/embargo.py)
+        if model in EMBARGOED_FIELDS:  # who has embargoed access (media_centre/embargo.py)
             coming = coming.annotate(
                 embargoed_to=models.Count(
                     "embargo_grants", filter=models.Q(embargo_grants__revoked_at__isnull=True)

@@ -25,7 +25,8 @@ from pypdf import PdfReader, PdfWriter
 
 from core.time_zones import abbreviation, place
 
-from .models import EmbargoGrant, Journalist, PressRelease, State
+from .models import EmbargoGrant, Journalist, PressRelease, State, Study
+from .models.embargo import EMBARGOED_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -48,22 +49,23 @@ def recipients(journalists, media_lists) -> list[Journalist]:
 
 
 @transaction.atomic
-def grant(release: PressRelease, journalists: list[Journalist], user) -> list[EmbargoGrant]:
-    """Give each journalist embargoed access to the scheduled `release`: the grants made (or
-    renewed after a revocation). One who has a working link already is left as they are."""
-    release = PressRelease._base_manager.select_for_update().get(pk=release.pk)
-    if release.state != State.SCHEDULED:
+def grant(item: PressRelease | Study, journalists: list[Journalist], user) -> list[EmbargoGrant]:
+    """Give each journalist embargoed access to the scheduled `item` (a release or a study): the
+    grants made (or renewed after a revocation). One who has a working link already is left as
+    they are."""
+    item = type(item)._base_manager.select_for_update().get(pk=item.pk)
+    if item.state != State.SCHEDULED:
         raise ValidationError(
             gettext("Only a scheduled item can be shared under embargo: schedule it first.")
         )
-    existing = {g.journalist_id: g for g in EmbargoGrant.objects.filter(release=release)}
+    existing = {g.journalist_id: g for g in EmbargoGrant.objects.of(item)}
     issued = []
     now = timezone.now()
     for journalist in journalists:
         found = existing.get(journalist.pk)
         if found is not None and not found.is_revoked():
             continue
-        one = found or EmbargoGrant(release=release, journalist=journalist)
+        one = found or EmbargoGrant(**{EMBARGOED_FIELDS[type(item)]: item}, journalist=journalist)
         one.language = journalist.language
         one.granted_by = user
         one.granted_at = now
@@ -107,21 +109,27 @@ def embargo_times(moment: dt.datetime) -> dict:
 @task
 def send_embargo_link(grant_pk: int) -> None:
     """Make the grant's link and email it, in the journalist's language, as text and HTML."""
-    one = EmbargoGrant.objects.select_related("journalist", "release").filter(pk=grant_pk).first()
-    if one is None or one.is_revoked() or one.release.state != State.SCHEDULED:
+    one = (
+        EmbargoGrant.objects.select_related("journalist", "release", "study")
+        .filter(pk=grant_pk)
+        .first()
+    )
+    if one is None or one.is_revoked() or one.item.state != State.SCHEDULED:
         return
     token = one.new_token()
+    item = one.item
     with translation.override(one.language):
+        headline = str(item)
         context = {
             "grant": one,
             "journalist": one.journalist,
-            "headline": one.release.headline,
+            "headline": headline,
             "link": settings.NEWSROOM_SITE_URL.rstrip("/") + link_path(one, token),
-            "times": embargo_times(one.release.publish_at),
+            "times": embargo_times(item.publish_at),
             "site_name": settings.MEDIA_CENTRE_SITE_NAME,
             "language": one.language,
         }
-        subject = gettext("Embargoed: %(headline)s") % {"headline": one.release.headline}
+        subject = gettext("Embargoed: %(headline)s") % {"headline": headline}
         message = EmailMultiAlternatives(
             subject=" ".join(subject.split()),
             body=render_to_string("media_centre/embargo/email.txt", context),
@@ -138,14 +146,14 @@ def send_embargo_link(grant_pk: int) -> None:
     EmbargoGrant.objects.filter(pk=one.pk).update(link_sent_at=timezone.now())
 
 
-def stamp_text(one: EmbargoGrant, release: PressRelease) -> str:
+def stamp_text(one: EmbargoGrant, item: PressRelease | Study) -> str:
     with translation.override(one.language):
         return gettext(
             "Embargoed copy for %(name)s (%(outlet)s) — not for publication before %(time)s"
         ) % {
             "name": one.journalist.name,
             "outlet": one.journalist.outlet,
-            "time": embargo_times(release.publish_at)["local"],
+            "time": embargo_times(item.publish_at)["local"],
         }
 
 

@@ -26,7 +26,7 @@ from media_centre.models import (
 )
 from media_centre.models.embargo import token_digest
 
-from .conftest import make_document, make_release, make_staff, make_topic
+from .conftest import make_document, make_release, make_staff, make_study, make_topic
 from .test_images import jpeg
 
 LINK = re.compile(r"https?://[^\s\"<>]+/embargoed/[A-Za-z0-9_-]+/")
@@ -620,3 +620,50 @@ def test_the_copy_shows_the_release_picture_through_the_link_only(client, journa
     assert client.get(public).status_code == 404
     assert client.get(link + "images/" + other.hero_image.name).status_code == 404
     assert client.get(link + "images/../../etc/passwd").status_code == 404
+
+
+def test_a_scheduled_study_is_shared_under_embargo_too(client, publisher, journalists, smtp_server):
+    report = make_document(title="The report", content=two_page_pdf())
+    study = make_study(
+        title="Synergistic Development",
+        publish_at=timezone.now() + dt.timedelta(days=1),
+        cover_image=jpeg(),
+        cover_image_alt="The report's cover",
+    )
+    study.files.add(report)
+    client.force_login(publisher)
+    grants = reverse("admin:media_centre_study_embargo", args=[study.pk])
+    change = client.get(reverse("admin:media_centre_study_change", args=[study.pk]))
+    assert grants in change.content.decode()  # in the Publishing section's actions
+
+    assert client.post(grants, {"journalists": [journalists[0].pk]}).status_code == 302
+
+    (message,) = smtp_server.messages
+    assert "Synergistic Development" in message["Subject"]
+    link = path_of(links_in(smtp_server)["jane@example.org"])
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Synergistic Development" in text(page)
+    assert "Issued to Jane Reporter, The Daily" in text(page)
+    assert page["Cache-Control"] == "private, no-store"
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.select_one("figure.cover img")["src"].startswith(link + "images/")
+    assert client.get(soup.select_one("figure.cover img")["src"]).status_code == 200
+    pdf = client.get(f"{link}documents/{report.pk}/")
+    assert (
+        "Embargoed copy for Jane Reporter"
+        in PdfReader(io.BytesIO(pdf.content)).pages[1].extract_text()
+    )
+    assert client.get(f"{link}documents/{make_document().pk}/").status_code == 404
+
+    client.force_login(publisher)
+    access = client.get(grants)
+    assert "Jane Reporter" in text(access)
+    client.logout()
+
+    study.publish_at = timezone.now() - dt.timedelta(minutes=1)
+    study.save()
+    lifted = client.get(link)
+    assert lifted.status_code == 302
+    assert lifted["Location"] == study.get_absolute_url()

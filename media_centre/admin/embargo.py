@@ -1,5 +1,6 @@
-"""The publisher's "Give embargoed access…" page of a scheduled release: choose journalists or
-media lists (each gets a personal link by email), see who opened what, revoke one or all."""
+"""The publisher's "Give embargoed access…" page of a scheduled release or study: choose
+journalists or media lists (each gets a personal link by email), see who opened what, revoke one
+or all."""
 
 from django import forms
 from django.contrib import messages
@@ -102,7 +103,7 @@ class EmbargoAdminMixin:
         obj = self._embargo_item(request, object_id)
         scheduled = obj.state == State.SCHEDULED
         holders = frozenset(
-            EmbargoGrant.objects.filter(release=obj).active().values_list("journalist", flat=True)
+            EmbargoGrant.objects.of(obj).active().values_list("journalist", flat=True)
         )
         form = GrantForm(request.POST if request.method == "POST" else None, holders=holders)
         if request.method == "POST" and scheduled and form.is_valid():
@@ -136,7 +137,7 @@ class EmbargoAdminMixin:
                     ) % {"count": skipped}
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
-        grants = list(EmbargoGrant.objects.filter(release=obj).with_accesses())
+        grants = list(EmbargoGrant.objects.of(obj).with_accesses())
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Embargoed access to “%(item)s”") % {"item": obj},
@@ -158,7 +159,7 @@ class EmbargoAdminMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._embargo_item(request, object_id)
-        grants = EmbargoGrant.objects.filter(release=obj)
+        grants = EmbargoGrant.objects.of(obj)
         which = request.POST.get("grant", "")
         if which != "all":
             if not which.isdigit() or len(which) > 18:

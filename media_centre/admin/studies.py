@@ -7,6 +7,7 @@ from core.languages import in_every_language
 
 from ..models import Study
 from .addresses import WEB_ADDRESS_FIELDSET
+from .embargo import EmbargoAdminMixin
 from .publishing import (
     PUBLICATION_FIELDSETS,
     PublishableAdmin,
@@ -24,7 +25,7 @@ class StudyFileInline(admin.TabularInline):
 
 
 @admin.register(Study)
-class StudyAdmin(PublishableAdmin):
+class StudyAdmin(EmbargoAdminMixin, PublishableAdmin):
     list_display = ["title", "state_badge", "kind", "publication_date", "authoring"]
     list_filter = [StateFilter, YearFilter, "kind", "topics", "author_organisations"]
     search_fields = [

@@ -17,6 +17,7 @@ from core.languages import choices as language_choices
 
 from .people import Topic
 from .releases import PressRelease
+from .studies import Study
 
 
 def token_digest(token: str) -> str:
@@ -130,7 +131,15 @@ class MediaList(models.Model):
         return reverse("admin:media_centre_medialist_change", args=[self.pk])
 
 
+# The items that can be shared under embargo, and the grant's field that holds each.
+EMBARGOED_FIELDS = {PressRelease: "release", Study: "study"}
+
+
 class EmbargoGrantQuerySet(models.QuerySet):
+    def of(self, item):
+        """The grants to `item` (a release or a study)."""
+        return self.filter(**{EMBARGOED_FIELDS[type(item)]: item})
+
     def active(self):
         return self.filter(revoked_at__isnull=True)
 
@@ -145,14 +154,24 @@ class EmbargoGrantQuerySet(models.QuerySet):
 
 
 class EmbargoGrant(models.Model):
-    """One journalist's personal link to one scheduled release, until it is public or revoked.
-    Only the SHA-256 of the link's token is kept: the link itself is only in the email."""
+    """One journalist's personal link to one scheduled release or study, until it is public or
+    revoked. Only the SHA-256 of the link's token is kept: the link itself is only in the email."""
 
     release = models.ForeignKey(
         PressRelease,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="embargo_grants",
         verbose_name=_("press release"),
+    )
+    study = models.ForeignKey(
+        Study,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="embargo_grants",
+        verbose_name=_("study"),
     )
     journalist = models.ForeignKey(
         Journalist,
@@ -193,14 +212,29 @@ class EmbargoGrant(models.Model):
                 fields=["release", "journalist"],
                 name="embargo_grant_one_per_journalist",
                 violation_error_message=_("This journalist already has access to this item."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["study", "journalist"],
+                name="embargo_grant_one_study_per_journalist",
+                violation_error_message=_("This journalist already has access to this item."),
+            ),
+            models.CheckConstraint(
+                condition=Q(release__isnull=False, study__isnull=True)
+                | Q(release__isnull=True, study__isnull=False),
+                name="embargo_grant_one_item",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.release} → {self.journalist}"
+        return f"{self.item} → {self.journalist}"
+
+    @property
+    def item(self) -> PressRelease | Study:
+        return self.release if self.release_id is not None else self.study
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:media_centre_pressrelease_embargo", args=[self.release_id])
+        opts = self.item._meta
+        return reverse(f"admin:media_centre_{opts.model_name}_embargo", args=[self.item.pk])
 
     def new_token(self) -> str:
         """A fresh link token for this grant (the old link stops working); stores its hash."""

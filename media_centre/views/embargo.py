@@ -1,4 +1,4 @@
-"""A journalist's embargoed copy of a scheduled release at their personal link, and its
+"""A journalist's embargoed copy of a scheduled release or study at their personal link, and its
 documents (PDFs stamped with their name), for nobody's cache and no search engine."""
 
 import re
@@ -14,7 +14,7 @@ from core.privacy import keep_private, truncated_ip
 
 from .. import embargo
 from ..downloads import content_disposition
-from ..models import EmbargoAccess, EmbargoGrant, PressRelease, State
+from ..models import Document, EmbargoAccess, EmbargoGrant, PressRelease, State, Study
 from ..models.embargo import token_digest
 from .files import image_source, serve_image
 
@@ -62,16 +62,30 @@ def _log(request: HttpRequest, grant: EmbargoGrant, document_id: int | None = No
     )
 
 
-def _release(request: HttpRequest, grant: EmbargoGrant, queryset) -> PressRelease | HttpResponse:
-    """The scheduled release the link may show, or the answer instead: 429 for a flood, the
+# What a link to each kind of item shows: the name its page's template knows it by, the
+# template (the item's own page under the embargo banner) and the picture field.
+KINDS = {
+    PressRelease: ("release", "media_centre/embargo/release.html", "hero_image"),
+    Study: ("study", "media_centre/embargo/study.html", "cover_image"),
+}
+
+
+def _model(grant: EmbargoGrant) -> type[PressRelease] | type[Study]:
+    return PressRelease if grant.release_id is not None else Study
+
+
+def _item(
+    request: HttpRequest, grant: EmbargoGrant, queryset
+) -> PressRelease | Study | HttpResponse:
+    """The scheduled item the link may show, or the answer instead: 429 for a flood, the
     public page once the embargo has lifted (revoked or not: it is public), 410 for a revoked
     link or an item no longer scheduled."""
     if _throttled(request, grant):
         return keep_private(render(request, "media_centre/embargo/busy.html", status=429))
-    release = queryset.filter(pk=grant.release_id).first()
-    state = release.state if release is not None else State.DRAFT
+    item = queryset.filter(pk=grant.release_id or grant.study_id).first()
+    state = item.state if item is not None else State.DRAFT
     if state == State.PUBLISHED:
-        return keep_private(redirect(release))
+        return keep_private(redirect(item))
     if grant.is_revoked():
         return keep_private(
             render(request, "media_centre/embargo/revoked.html", {"grant": grant}, status=410)
@@ -80,47 +94,51 @@ def _release(request: HttpRequest, grant: EmbargoGrant, queryset) -> PressReleas
         return keep_private(
             render(request, "media_centre/embargo/unavailable.html", {"grant": grant}, status=410)
         )
-    return release
+    return item
 
 
 @require_safe
 def embargoed_copy(request: HttpRequest, token: str) -> HttpResponse:
-    """The release as it will be published, under a banner naming the recipient and the time."""
+    """The item as it will be published, under a banner naming the recipient and the time."""
     grant = _grant(token)
-    release = _release(request, grant, PressRelease.objects.for_detail())
-    if isinstance(release, HttpResponse):
-        return release
+    model = _model(grant)
+    item = _item(request, grant, model.objects.for_detail())
+    if isinstance(item, HttpResponse):
+        return item
     _log(request, grant)
     page_cache.mark_preview(request)  # nothing of this page is remembered for others
+    name, template, _picture = KINDS[model]
     context = {
-        "release": release,
-        "item": release,
+        name: item,
+        "item": item,
         "preview": False,  # links only what is public, as the page will when published
         "embargo": {
             "grant": grant,
             "journalist": grant.journalist,
-            "times": embargo.embargo_times(release.publish_at),
+            "times": embargo.embargo_times(item.publish_at),
             "token": token,
         },
     }
-    return keep_private(render(request, "media_centre/embargo/release.html", context))
+    return keep_private(render(request, template, context))
+
+
+def _documents(item: PressRelease | Study) -> dict[int, Document]:
+    if isinstance(item, Study):
+        return {d.pk: d for d in item.files.all()}
+    documents = {d.pk: d for d in item.attachments.all()}
+    if item.pdf is not None:
+        documents[item.pdf.pk] = item.pdf
+    return documents
 
 
 @require_safe
 def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    """One of the release's documents: a PDF stamped on every page, any other file as it is."""
+    """One of the item's documents: a PDF stamped on every page, any other file as it is."""
     grant = _grant(token)
-    release = _release(
-        request,
-        grant,
-        PressRelease._base_manager.select_related("pdf").prefetch_related("attachments"),
-    )
-    if isinstance(release, HttpResponse):
-        return release
-    documents = {d.pk: d for d in release.attachments.all()}
-    if release.pdf is not None:
-        documents[release.pdf.pk] = release.pdf
-    document = documents.get(pk)
+    item = _item(request, grant, _model(grant)._base_manager.all())
+    if isinstance(item, HttpResponse):
+        return item
+    document = _documents(item).get(pk)
     if document is None:
         raise Http404
     try:
@@ -131,7 +149,7 @@ def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpRespons
         with handle:
             data = handle.read()
         try:
-            data = embargo.stamp_pdf(data, embargo.stamp_text(grant, release))
+            data = embargo.stamp_pdf(data, embargo.stamp_text(grant, item))
         except (PyPdfError, ValueError, KeyError, TypeError):
             # Never served unstamped: the desk must replace a file that cannot be stamped.
             return keep_private(
@@ -154,13 +172,16 @@ def embargoed_document(request: HttpRequest, token: str, pk: int) -> HttpRespons
 
 @require_safe
 def embargoed_image(request: HttpRequest, token: str, name: str) -> HttpResponse:
-    """The release's picture (the original or a rendition), which the public image address
-    does not show before the release is public."""
+    """The item's picture (the original or a rendition), which the public image address does
+    not show before the item is public."""
     grant = _grant(token)
     source, media_type = image_source(name)
-    release = _release(request, grant, PressRelease._base_manager.only("hero_image"))
-    if isinstance(release, HttpResponse):
-        return release
-    if not release.hero_image or release.hero_image.name != source:
+    model = _model(grant)
+    field = KINDS[model][2]
+    item = _item(request, grant, model._base_manager.only(field))
+    if isinstance(item, HttpResponse):
+        return item
+    picture = getattr(item, field)
+    if not picture or picture.name != source:
         raise Http404
     return keep_private(serve_image(request, name, media_type, public=False))
