@@ -12,17 +12,16 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from pypdf import PdfReader, PdfWriter
 
+from core.email_messages import absolute, two_part
 from core.time_zones import abbreviation, place
 
 from .models import EmbargoGrant, Journalist, PressRelease, State, Study
@@ -124,19 +123,17 @@ def send_embargo_link(grant_pk: int) -> None:
             "grant": one,
             "journalist": one.journalist,
             "headline": headline,
-            "link": settings.NEWSROOM_SITE_URL.rstrip("/") + link_path(one, token),
+            "link": absolute(link_path(one, token)),
             "times": embargo_times(item.publish_at),
             "site_name": settings.MEDIA_CENTRE_SITE_NAME,
             "language": one.language,
         }
         subject = gettext("Embargoed: %(headline)s") % {"headline": headline}
-        message = EmailMultiAlternatives(
+        message = two_part(
+            "media_centre/embargo/email",
+            context,
             subject=" ".join(subject.split()),
-            body=render_to_string("media_centre/embargo/email.txt", context),
-            to=[one.journalist.email],
-        )
-        message.attach_alternative(
-            render_to_string("media_centre/embargo/email.html", context), "text/html"
+            to=one.journalist.email,
         )
     try:
         message.send()

@@ -7,16 +7,15 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.email_messages import absolute, two_part
 from core.languages import bcp47
 
 from .models import Subscriber
@@ -121,10 +120,6 @@ def _queue(pk: int, template: str) -> None:
         logger.exception("Could not queue the subscription email")
 
 
-def _absolute(path: str) -> str:
-    return settings.NEWSROOM_SITE_URL + path
-
-
 @task
 def send_subscription_mail(pk: int, template: str) -> None:
     """The confirmation (or, for an address already subscribed, the link to manage it)."""
@@ -138,22 +133,22 @@ def send_subscription_mail(pk: int, template: str) -> None:
             "subscriber": subscriber,
             "follows": follows(subscriber),
             "hours": settings.NEWSROOM_ALERTS_CONFIRM_HOURS,
-            "confirm_url": _absolute(
+            "confirm_url": absolute(
                 reverse("media_centre:alerts-confirm", args=[confirmation_code(subscriber)])
             ),
-            "manage_url": _absolute(subscriber.get_manage_url()),
+            "manage_url": absolute(subscriber.get_manage_url()),
         }
         if template == "confirm":
             subject = gettext("Confirm your subscription to %(site)s alerts")
         else:
             subject = gettext("Your subscription to %(site)s alerts")
-        message = EmailMultiAlternatives(
+        message = two_part(
+            f"email/{template}",
+            context,
             subject=subject % {"site": settings.MEDIA_CENTRE_SITE_NAME},
-            body=render_to_string(f"email/{template}.txt", context),
-            to=[subscriber.email],
+            to=subscriber.email,
             headers={"Auto-Submitted": "auto-generated"},
         )
-        message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
     try:
         message.send()
     except OSError:

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from core.email_messages import absolute, two_part
 from core.languages import bcp47
 
 from ..models import Alert, AlertKind, Event, PressRelease, Subscriber
@@ -27,10 +27,6 @@ class Entry:
     summary: str
     url: str
     note: str
-
-
-def _absolute(path: str) -> str:
-    return settings.NEWSROOM_SITE_URL + path
 
 
 def entry(alert: Alert, language: str) -> Entry:
@@ -56,7 +52,7 @@ def entry(alert: Alert, language: str) -> Entry:
         note = ""
         if alert.kind == AlertKind.CORRECTION and alert.note is not None:
             kind, note = alert.note.get_kind_display(), alert.note.text
-        return Entry(str(kind), title, date, summary, _absolute(item.get_absolute_url()), note)
+        return Entry(str(kind), title, date, summary, absolute(item.get_absolute_url()), note)
 
 
 def _host() -> str:
@@ -64,7 +60,7 @@ def _host() -> str:
 
 
 def _list_headers(subscriber: Subscriber) -> dict[str, str]:
-    unsubscribe = _absolute(subscriber.get_unsubscribe_url())
+    unsubscribe = absolute(subscriber.get_unsubscribe_url())
     return {
         "List-Id": f"{settings.MEDIA_CENTRE_SITE_NAME} alerts <alerts.{_host()}>",
         "List-Unsubscribe": f"<{unsubscribe}>",
@@ -81,18 +77,14 @@ def _message(subscriber: Subscriber, subject: str, template: str, context: dict)
             **context,
             "site_name": settings.MEDIA_CENTRE_SITE_NAME,
             "language_tag": bcp47(language),
-            "manage_url": _absolute(subscriber.get_manage_url()),
-            "unsubscribe_url": _absolute(subscriber.get_unsubscribe_url()),
+            "manage_url": absolute(subscriber.get_manage_url()),
+            "unsubscribe_url": absolute(subscriber.get_unsubscribe_url()),
             "subscriber": subscriber,
         }
-        text = render_to_string(f"email/{template}.txt", context)
-        html = render_to_string(f"email/{template}.html", context)
         headers = {**_list_headers(subscriber), "Message-ID": make_msgid(domain=_host())}
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[subscriber.email], headers=headers
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+        return two_part(
+            f"email/{template}", context, subject=subject, to=subscriber.email, headers=headers
+        )
 
 
 def alert_message(subscriber: Subscriber, shown: Entry) -> EmailMultiAlternatives:

@@ -20,6 +20,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from ..models import Delivery, DeliveryStatus, Subscriber
+from ..models.alerts import ALERTED_FIELDS
 from . import messages
 
 logger = logging.getLogger(__name__)
@@ -115,14 +116,16 @@ def _open():
     return connection
 
 
+def _claimed(name: str):
+    """The deliveries claim `name` is sending, with what their messages need."""
+    return Delivery.objects.filter(claim=name, status=DeliveryStatus.SENDING).select_related(
+        "subscriber", "alert__note", *(f"alert__{field}" for field in ALERTED_FIELDS)
+    )
+
+
 def send_batch(name: str) -> int:
     """Send the immediate alerts of claim `name`; how many went out."""
-    batch = list(
-        Delivery.objects.filter(claim=name, status=DeliveryStatus.SENDING)
-        .select_related("subscriber", *(f"alert__{f}" for f in ("release", "event", "study")))
-        .select_related("alert__note")
-        .order_by("pk")
-    )
+    batch = list(_claimed(name).order_by("pk"))
     try:
         connection = _open()
     except MailServerDown:
@@ -191,12 +194,7 @@ def send_digests(now: dt.datetime | None = None) -> int:
 
 
 def _send_digest(name: str, now: dt.datetime) -> int:
-    batch = list(
-        Delivery.objects.filter(claim=name, status=DeliveryStatus.SENDING)
-        .select_related("subscriber", *(f"alert__{f}" for f in ("release", "event", "study")))
-        .select_related("alert__note")
-        .order_by("alert__created_at", "pk")
-    )
+    batch = list(_claimed(name).order_by("alert__created_at", "pk"))
     pks = [d.pk for d in batch]
     subscriber = batch[0].subscriber
     if not _may_receive(subscriber):
