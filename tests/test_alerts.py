@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from core import periodic
 from core.drafts.models import Draft
@@ -470,3 +471,14 @@ def test_the_desk_lists_each_alert_with_how_many_got_it(admin_client, client, ed
 
     client.force_login(editor)
     assert client.get(reverse("admin:media_centre_alert_changelist")).status_code == 403
+
+
+def test_saves_of_public_items_queue_one_look_for_new_alerts_not_one_each(
+    task_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            make_release(headline=f"Release {n}", publish_at=timezone.now())
+
+    waiting = DBTaskResult.objects.filter(task_path="media_centre.alerts.tasks.raise_alerts")
+    assert waiting.count() == 1

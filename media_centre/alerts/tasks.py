@@ -5,6 +5,8 @@ import logging
 from django.db import transaction
 from django.tasks import task
 
+from core import periodic
+
 from . import raising, sending
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def queue_after_save(sender, instance, **kwargs) -> None:
 
 def _enqueue() -> None:
     try:
-        raise_alerts.enqueue()
+        if not periodic.is_waiting(raise_alerts):  # one waiting run finds every item
+            raise_alerts.enqueue()
     except Exception:  # the queue's database: the worker's minute-by-minute run finds it anyway
         logger.exception("Could not queue the alerts")
