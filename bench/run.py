@@ -27,18 +27,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import alerts  # bench/alerts.py, beside this script
+import spike  # bench/spike.py
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
+MEDIA = WORK / "media"
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "wrk" / "report.lua"
 PYTHON = sys.executable
 
-# The targets of issue 9: throughput of list and detail pages as a share of the trivial
-# endpoint's, a short tail, and no errors.
-RATIO_TARGETS = {"false": 0.15, "true": 0.8}
-RATIO_PAGES = {"release-list", "release-list-deep", "release-detail"}
+# The baseline every ratio is a share of: a minimal Django view with no middleware (bench/wsgi.py),
+# served by the same gunicorn in the same run.
+BASELINE = "minimal"
+# The targets (issues 9 and 19): throughput as a share of the baseline's, by page, with the page
+# cache off ("false") and on ("true"), straight to gunicorn ("direct") and through nginx.
+PAGE_TARGETS = {
+    "release-list": 0.25,
+    "release-list-deep": 0.25,
+    "release-detail": 0.25,
+    "event-detail": 0.25,
+    "home": 0.25,
+    "search": 0.1,
+    "download": 0.5,
+    "consent-post": 0.3,
+}
+CACHED_TARGET = 0.8  # pages answered from the page cache
+NGINX_TARGETS = {"download": 2.0}  # nginx sends the bytes: twice the minimal Django view
 TAIL_FACTOR = 10
+# The news spike: no errors, p99 under this, memory flat (growth under this share).
+SPIKE_P99_MS = 250
+SPIKE_MEMORY_GROWTH = 0.10
 
 
 @dataclass
@@ -133,7 +151,7 @@ def environment(database: Path, **more: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+        "DJANGO_MEDIA_ROOT": str(MEDIA),
         "BENCH_STATIC_ROOT": str(WORK / "static"),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(ROOT),
@@ -206,7 +224,9 @@ document = (
     .filter(file__contains="/" + PREFIX, release_pdf_of__isnull=False).first()
     or Document.objects.public().first()
 )
+newest = releases.order_by("-release_date", "-publish_at").first()
 print(json.dumps({
+    "newest": newest.get_absolute_url(),
     "release": detail.get_absolute_url(),
     "year": year, "page": pages,
     "event": event.get_absolute_url(),
@@ -215,12 +235,14 @@ print(json.dumps({
 """
 
 
-def pick_pages(database: Path, query: str) -> list[Page]:
+def pick_pages(database: Path, query: str) -> tuple[dict, list[Page]]:
+    """The addresses the pick found (JSON above), and the pages measured."""
     env = environment(database, DJANGO_DEBUG="true")
     out = run([PYTHON, "manage.py", "shell", "-c", PICK_PAGES], env, quiet=True)
     found = json.loads(out.strip().splitlines()[-1])
-    return [
-        Page("healthz", "/healthz", note="trivial endpoint: the baseline"),
+    return found, [
+        Page(BASELINE, "/__bench/minimal", note="a Django view with no middleware: the baseline"),
+        Page("healthz", "/healthz", note="liveness, through all the middleware"),
         Page("home", "/en/"),
         Page("release-list", "/en/media-centre/press-releases/"),
         Page(
@@ -270,22 +292,36 @@ def fetch(base: str, page: Page) -> int:
         return error.code
 
 
+def production_settings(page_cache: str, cache_dir: Path, **more: str) -> dict[str, str]:
+    return {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "NEWSROOM_PAGE_CACHE": page_cache,
+        "DJANGO_CACHE_DIR": str(cache_dir),
+        "DJANGO_LOG_LEVEL": "ERROR",
+        **more,
+    }
+
+
 @contextlib.contextmanager
-def gunicorn(database: Path, page_cache: str, log: Path, cache_dir: Path):
+def gunicorn(database: Path, page_cache: str, log: Path, cache_dir: Path, **more: str):
+    """gunicorn as production runs it; behind nginx (`front="nginx"`) files are handed over."""
     port = free_port()
     env = environment(
         database,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        NEWSROOM_PAGE_CACHE=page_cache,
-        DJANGO_CACHE_DIR=str(cache_dir),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        DJANGO_LOG_LEVEL="ERROR",
+        **production_settings(page_cache, cache_dir, GUNICORN_BIND=f"127.0.0.1:{port}", **more),
     )
     with log.open("w") as out:
         process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "bench.wsgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -340,43 +376,30 @@ def measure(binary: str, database: Path, pages: list[Page], page_cache: str, arg
     # Production's file cache, empty at the start of each mode and outside the repository's .cache/.
     cache_dir = WORK / f"cache-{page_cache}"
     shutil.rmtree(cache_dir, ignore_errors=True)
-    rows = []
-    with gunicorn(database, page_cache, log, cache_dir) as (process, base):
-        memory = Memory(process.pid).start()
-        started = time.monotonic()
-        for page in pages:
-            status = fetch(base, page)
-            if args.warmup:
-                wrk(binary, base, page, args.warmup, args)
-            begin = time.monotonic()
-            result = wrk(binary, base, page, args.duration, args)
-            end = time.monotonic()
-            during = memory.between(begin, end) or [(end, *memory.now())]
-            rows.append(
-                {
-                    "page": page.name,
-                    "path": page.path,
-                    "method": page.method,
-                    "note": page.note,
-                    "first_status": status,
-                    **result,
-                    "rss_start_kb": during[0][1],
-                    "rss_end_kb": during[-1][1],
-                    "rss_peak_kb": max(s[1] for s in during),
-                    "pss_start_kb": during[0][2],
-                    "pss_end_kb": during[-1][2],
-                }
+    rows, samples = [], []
+    fronts = ["direct"] + (["nginx"] if page_cache in args.nginx_modes.split(",") else [])
+    started = time.monotonic()
+    for front in fronts:
+        # Behind nginx, downloads are handed over by X-Accel-Redirect, as README's deployment says.
+        more = {"MEDIA_CENTRE_SENDFILE": "x-accel-redirect"} if front == "nginx" else {}
+        with contextlib.ExitStack() as stack:
+            process, base = stack.enter_context(
+                gunicorn(database, page_cache, log, cache_dir / front, **more)
             )
-            print(
-                f"  {page.name:<18} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:.1f} ms"
-                f"  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}  (first: {status})"
-            )
-        memory.stop()
-        workers = len(children(process.pid))
-    samples = memory.samples
-    baseline = next((r["rps"] for r in rows if r["page"] == "healthz"), 0) or 1
+            if front == "nginx":
+                print("  through nginx:")
+                base = stack.enter_context(
+                    spike.nginx([base.removeprefix("http://")], MEDIA, WORK / "nginx.log")
+                )
+            memory = Memory(process.pid).start()
+            for page in pages:
+                rows.append(measure_page(binary, base, page, memory, args) | {"front": front})
+            memory.stop()
+            workers = len(children(process.pid))
+            samples += memory.samples
+    baseline = next((r["rps"] for r in rows if r["page"] == BASELINE and r["front"] == "direct"), 0)
     for row in rows:
-        row["ratio"] = row["rps"] / baseline
+        row["ratio"] = row["rps"] / (baseline or 1)
         row["targets"] = targets(row, page_cache)
     return {
         "page_cache": page_cache,
@@ -391,6 +414,91 @@ def measure(binary: str, database: Path, pages: list[Page], page_cache: str, arg
     }
 
 
+def measure_page(binary: str, base: str, page: Page, memory: Memory, args) -> dict:
+    status = fetch(base, page)
+    if args.warmup:
+        wrk(binary, base, page, args.warmup, args)
+    begin = time.monotonic()
+    result = wrk(binary, base, page, args.duration, args)
+    end = time.monotonic()
+    during = memory.between(begin, end) or [(end, *memory.now())]
+    print(
+        f"  {page.name:<18} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:.1f} ms"
+        f"  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}  (first: {status})"
+    )
+    return {
+        "page": page.name,
+        "path": page.path,
+        "method": page.method,
+        "note": page.note,
+        "first_status": status,
+        **result,
+        "rss_start_kb": during[0][1],
+        "rss_end_kb": during[-1][1],
+        "rss_peak_kb": max(s[1] for s in during),
+        "pss_start_kb": during[0][2],
+        "pss_end_kb": during[-1][2],
+    }
+
+
+def measure_spike(binary: str, database: Path, found: dict, args) -> dict:
+    """The news spike through nginx, page cache on: quiet, then with a publisher at work."""
+    log = WORK / "gunicorn-spike.log"
+    cache_dir = WORK / "cache-spike"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    rows = spike.mix(found["newest"], found["document"])
+    runs = []
+    more = {"MEDIA_CENTRE_SENDFILE": "x-accel-redirect"}
+    with gunicorn(database, "true", log, cache_dir, **more) as (process, base):
+        baseline = wrk(binary, base, Page(BASELINE, "/__bench/minimal"), args.duration, args)
+        with spike.nginx([base.removeprefix("http://")], MEDIA, WORK / "nginx.log") as front:
+            for path in spike.shuffle_check(rows):
+                fetch(front, Page("check", path))
+            for publishing in (False, True):
+                label = f"publishing every {args.publish_every:g} s" if publishing else "quiet"
+                print(f"  spike, {label}: {args.spike_connections} connections, "
+                      f"{args.spike_duration} s")  # fmt: skip
+                memory = Memory(process.pid).start()
+                with contextlib.ExitStack() as stack:
+                    stop = None
+                    if publishing:
+                        env = environment(database, **production_settings("true", cache_dir))
+                        env["BENCH_PYTHON"] = PYTHON
+                        stop = stack.enter_context(spike.publishing(env, args.publish_every))
+                    result = spike.run_wrk(
+                        binary, front, rows, args.spike_duration, args.spike_connections,
+                        args.threads,
+                    )  # fmt: skip
+                    published = stop() if stop else 0
+                memory.stop()
+                samples = memory.samples or [(0, *memory.now())]
+                run_row = {
+                    "label": label,
+                    "published": published,
+                    **result,
+                    "ratio": result["rps"] / (baseline["rps"] or 1),
+                    "rss_start_kb": samples[0][1],
+                    "rss_end_kb": samples[-1][1],
+                    "rss_peak_kb": max(s[1] for s in samples),
+                }
+                growth = run_row["rss_end_kb"] / (run_row["rss_start_kb"] or 1) - 1
+                run_row["targets"] = {
+                    "errors": result["errors"] == 0,
+                    "p99": result["p99_ms"] < SPIKE_P99_MS,
+                    "memory": growth <= SPIKE_MEMORY_GROWTH,
+                }
+                runs.append(run_row)
+                print(
+                    f"    {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, p99 "
+                    f"{result['p99_ms']:.1f} ms, errors {result['errors']} (timeouts "
+                    f"{result['timeouts']}, connect {result['connect_errors']}, read "
+                    f"{result['read_errors']}), statuses "
+                    f"{result['statuses']}, RSS {samples[0][1] / 1024:.0f}→"
+                    f"{samples[-1][1] / 1024:.0f} MB, published {published}"
+                )
+    return {"baseline_rps": baseline["rps"], "mix": rows, "runs": runs}
+
+
 def targets(row: dict, page_cache: str) -> dict[str, bool]:
     checks = {
         "tail": row["p99_ms"] <= TAIL_FACTOR * row["p50_ms"],
@@ -398,9 +506,20 @@ def targets(row: dict, page_cache: str) -> dict[str, bool]:
         # wrk counts no timeout for a request still running when the time is up.
         "answered": row["requests"] > 0,
     }
-    if row["page"] in RATIO_PAGES:
-        checks["ratio"] = row["ratio"] >= RATIO_TARGETS[page_cache]
+    wanted = ratio_target(row["page"], row["front"], page_cache)
+    if wanted is not None:
+        checks["ratio"] = row["ratio"] >= wanted
+    row["ratio_target"] = wanted
     return checks
+
+
+def ratio_target(page: str, front: str, page_cache: str) -> float | None:
+    """The share of the baseline a page must reach, if it has a target."""
+    if front == "nginx":
+        return NGINX_TARGETS.get(page)
+    if page_cache == "true" and page in {"release-list", "release-list-deep", "release-detail"}:
+        return CACHED_TARGET
+    return PAGE_TARGETS.get(page)
 
 
 def machine(args) -> dict:
@@ -485,15 +604,18 @@ def markdown(report: dict) -> str:
             f"{mode['rss_last_kb'] / 1024:.0f} MB at the end, peak "
             f"{mode['rss_peak_kb'] / 1024:.0f} MB (PSS peak {mode['pss_peak_kb'] / 1024:.0f} MB).",
             "",
-            "| page | req/s | ratio | p50 ms | p95 ms | p99 ms | errors | peak RSS MB "
-            "| RSS start→end MB | targets |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| page | front | req/s | ratio | target | p50 ms | p95 ms | p99 ms | errors "
+            "| peak RSS MB | RSS start→end MB | targets |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for row in mode["pages"]:
             failed = [name for name, ok in row["targets"].items() if not ok]
             verdict = "pass" if not failed else "FAIL: " + ", ".join(failed)
+            wanted = row.get("ratio_target")
             lines.append(
-                f"| {row['page']} | {row['rps']:.0f} | {row['ratio']:.2f}{mark(row, 'ratio')} "
+                f"| {row['page']} | {row['front']} | {row['rps']:.0f} "
+                f"| {row['ratio']:.2f}{mark(row, 'ratio')} "
+                f"| {f'≥ {wanted:g}' if wanted is not None else ''} "
                 f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
                 f"| {row['p99_ms']:.1f}{mark(row, 'tail')} | {row['errors']}{mark(row, 'errors')} "
                 f"| {row['rss_peak_kb'] / 1024:.0f} "
@@ -505,15 +627,55 @@ def markdown(report: dict) -> str:
             + (f" ({row['note']})" if row["note"] else "")
             + f", first answer {row['first_status']}"
             for row in mode["pages"]
+            if row["front"] == "direct"
         ]
         lines.append("")
+    if "spike" in report:
+        lines += spike_markdown(report["spike"])
     lines += [
-        f"Targets: ratio ≥ {RATIO_TARGETS['false']} with the cache off and ≥ "
-        f"{RATIO_TARGETS['true']} with it on, for {', '.join(sorted(RATIO_PAGES))}; "
-        f"p99 ≤ {TAIL_FACTOR}× p50; no errors (socket errors and answers outside 2xx/3xx).",
+        f"Ratios are shares of `{BASELINE}` (a Django view with no middleware) served straight by "
+        "the same gunicorn in the same mode. Targets: the `target` column; p99 ≤ "
+        f"{TAIL_FACTOR}× p50; no errors (socket errors and answers outside 2xx/3xx).",
         "",
     ]
     return "\n".join(lines)
+
+
+def spike_markdown(result: dict) -> list[str]:
+    lines = [
+        "## The news spike, through nginx (page cache on)",
+        "",
+        "Each request drawn from: "
+        + "; ".join(
+            f"{weight:g}% {method} {path}" + (" with a cookie" if cookie else "")
+            for weight, method, path, _, cookie in result["mix"][:6]
+        )
+        + f"; 2% search over {len(spike.SEARCH_TERMS)} terms; 1% feeds. "
+        f"Baseline (`{BASELINE}` direct) {result['baseline_rps']:.0f} req/s.",
+        "",
+        "| run | published | req/s | ratio | p50 ms | p99 ms | errors | statuses "
+        "| RSS start→end (peak) MB | targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    for run_row in result["runs"]:
+        failed = [name for name, ok in run_row["targets"].items() if not ok]
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run_row["statuses"].items()))
+        lines.append(
+            f"| {run_row['label']} | {run_row['published']} | {run_row['rps']:.0f} "
+            f"| {run_row['ratio']:.2f} | {run_row['p50_ms']:.1f} "
+            f"| {run_row['p99_ms']:.1f}{mark(run_row, 'p99')} "
+            f"| {run_row['errors']}{mark(run_row, 'errors')} | {statuses} "
+            f"| {run_row['rss_start_kb'] / 1024:.0f}→{run_row['rss_end_kb'] / 1024:.0f} "
+            f"({run_row['rss_peak_kb'] / 1024:.0f}){mark(run_row, 'memory')} "
+            f"| {'pass' if not failed else 'FAIL: ' + ', '.join(failed)} |"
+        )
+    lines += [
+        "",
+        f"Targets: no errors, p99 under {SPIKE_P99_MS} ms, memory flat (RSS of gunicorn's master "
+        f"and workers grows by at most {SPIKE_MEMORY_GROWTH:.0%} over the run).",
+        "",
+    ]
+    return lines
 
 
 def main() -> None:
@@ -529,6 +691,12 @@ def main() -> None:
     parser.add_argument("--query", default="carbon markets", help="the search page's query")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument(
+        "--nginx-modes", default="true", help="page cache modes also measured through nginx"
+    )
+    parser.add_argument("--spike-duration", type=int, default=60, help="seconds (0: skip)")
+    parser.add_argument("--spike-connections", type=int, default=512)
+    parser.add_argument("--publish-every", type=float, default=10.0, help="seconds")
+    parser.add_argument(
         "--alerts", type=int, default=10_000, help="subscribers one alert goes to (0: skip)"
     )
     args = parser.parse_args()
@@ -536,15 +704,18 @@ def main() -> None:
     started = dt.datetime.now(dt.UTC)
     binary = ensure_wrk()
     database = build_database(args.releases, args.seed, args.rebuild)
-    pages = pick_pages(database, args.query)
+    found, pages = pick_pages(database, args.query)
     if args.pages:
         wanted = set(args.pages.split(","))
-        pages = [p for p in pages if p.name in wanted or p.name == "healthz"]
+        pages = [p for p in pages if p.name in wanted or p.name == BASELINE]
     report = {"started": started.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(args)}
     report["modes"] = []
     for page_cache in args.modes.split(","):
         print(f"Page cache {'on' if page_cache == 'true' else 'off'}:")
         report["modes"].append(measure(binary, database, pages, page_cache, args))
+    if args.spike_duration:
+        print("The news spike, through nginx:")
+        report["spike"] = measure_spike(binary, database, found, args)
     if args.alerts:
         print(f"Email alerts: one worker sending an alert to {args.alerts} subscribers")
         report["alerts"] = alerts.measure(args.alerts)

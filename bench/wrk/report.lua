@@ -20,6 +20,7 @@ local threads = {}
 
 function setup(thread)
    table.insert(threads, thread)
+   thread:set("id", #threads)
 end
 
 statuses = {}
@@ -47,9 +48,11 @@ function done(summary, latency, requests)
    io.write(string.format(
       'BENCH-JSON {"requests": %d, "duration_s": %.6f, "rps": %.2f, "bytes": %d, '
       .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f, "mean_ms": %.3f, '
-      .. '"socket_errors": %d, "bad_statuses": %d, "errors": %d, "statuses": {%s}}\n',
+      .. '"socket_errors": %d, "connect_errors": %d, "read_errors": %d, '
+      .. '"write_errors": %d, "timeouts": %d, "bad_statuses": %d, "errors": %d, '
+      .. '"statuses": {%s}}\n',
       summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
       summary.bytes, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
       latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000,
-      socket, bad, socket + bad, table.concat(parts, ", ")))
+      socket, e.connect, e.read, e.write, e.timeout, bad, socket + bad, table.concat(parts, ", ")))
 end
