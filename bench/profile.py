@@ -127,7 +127,7 @@ def main() -> None:
     args = parser.parse_args()
 
     database = run.build_database(args.releases, args.seed, rebuild=False)
-    pages = run.pick_pages(database, "carbon markets")
+    _, pages = run.pick_pages(database, "carbon markets")
     os.environ.update(
         {
             key: value
