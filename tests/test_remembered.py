@@ -273,3 +273,48 @@ def test_each_process_counts_what_it_keeps_by_its_size(monkeypatch):
     assert "small" in memory.remembered.entries
     assert "large" not in memory.remembered.entries  # still in the shared cache
     assert 100 < memory.remembered.size < 1_000
+
+
+# --- The page's skeleton -------------------------------------------------------------------
+
+
+def _remembered_names(part: str) -> list[str]:
+    return [name for name in page_cache.remembered.entries if name.startswith(part + ":")]
+
+
+def test_the_heads_links_and_the_language_switcher_are_rendered_once_per_content_change(
+    client, monkeypatch
+):
+    from core.templatetags import languages
+    from media_centre.templatetags import seo
+
+    release = make_release()
+    url = release.get_absolute_url()
+    renders = []
+    for module, name in ((languages, "_alternate_links"), (languages, "_language_links"),
+                         (seo, "_seo_meta")):  # fmt: skip
+        original = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *a, _o=original, _n=name: renders.append(_n) or _o(*a)
+        )
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert sorted(renders) == ["_alternate_links", "_language_links", "_seo_meta"]
+    assert first == second
+    assert 'hreflang="zh-Hant"' in second and 'property="og:title"' in second
+    assert _remembered_names("alternates") and _remembered_names("language-links")
+
+    release.headline = "A new headline"
+    release.save()
+    assert "A new headline" in client.get(url).content.decode()
+    assert len(renders) == 6
+
+
+def test_an_address_with_a_query_or_not_found_does_not_remember_the_switcher(client):
+    make_release()
+    assert client.get(LIST + "?unknown=1").status_code == 200
+    assert client.get("/en/media-centre/press-releases/2025/06/19/not-there/").status_code == 404
+    names = _remembered_names("alternates") + _remembered_names("language-links")
+    assert not [name for name in names if name.endswith(LIST) or "not-there" in name]
+    client.get(LIST)
+    assert [name for name in _remembered_names("alternates") if name.endswith(LIST)]

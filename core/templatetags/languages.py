@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import languages
+from .. import languages, page_cache
 
 register = template.Library()
 
@@ -73,9 +73,26 @@ def language_url(context, language: str) -> str:
     return reverse("switch-language", kwargs={"code": language}) + "?" + urlencode({"next": target})
 
 
+def _remembered_for_page(context, name: str, render) -> SafeString:
+    """What a tag renders for this address, once per content change: only for a page that was
+    found (the error handlers pass `exception`), at an address with no query (any address and
+    query can be asked for, so those are rendered each time), and never in a preview."""
+    request = context["request"]
+    if "exception" in context or request.GET or page_cache.is_preview(request):
+        return render()
+    key = (
+        f"{name}:{translation.get_language()}:{request.scheme}://{request.get_host()}{request.path}"
+    )
+    return mark_safe(page_cache.remember(key, lambda: str(render())))
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> SafeString:
     """The switcher's items: each language in its own name, the current one marked."""
+    return _remembered_for_page(context, "language-links", lambda: _language_links(context))
+
+
+def _language_links(context) -> SafeString:
     current = translation.get_language()
     items = []
     for code, _name in settings.LANGUAGES:
@@ -93,6 +110,10 @@ def language_links(context) -> SafeString:
 def alternate_links(context) -> SafeString:
     """`<link rel="alternate" hreflang>` for this page in every language, and x-default."""
     request = context["request"]
+    return _remembered_for_page(context, "alternates", lambda: _alternate_links(request))
+
+
+def _alternate_links(request) -> SafeString:
     links = [
         format_html(
             '<link rel="alternate" hreflang="{}" href="{}">',

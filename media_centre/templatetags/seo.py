@@ -74,9 +74,21 @@ def seo_meta(context) -> SafeString:
     item = context.get("item") or None
     url = canonical_url(context)
     language = translation.get_language() or settings.LANGUAGE_CODE
+    title = _title(context, item)
+    if page_cache.is_preview(request):
+        return _seo_meta(request, item, url, language, title)
+    # The same for every request to this canonical address until the content changes.
+    label = f"{item._meta.label}:{item.pk}" if item is not None else ""
+    key = f"seo-meta:{language}:{url}:{label}:{title}"
+    return mark_safe(
+        page_cache.remember(key, lambda: str(_seo_meta(request, item, url, language, title)))
+    )
+
+
+def _seo_meta(request, item, url: str, language: str, title: str) -> SafeString:
     properties = [
         ("og:site_name", settings.MEDIA_CENTRE_SITE_NAME),
-        ("og:title", _title(context, item)),
+        ("og:title", title),
         ("og:description", Truncator(_description(item)).words(50)),
         ("og:url", url),
         ("og:type", "article" if isinstance(item, PressRelease) else "website"),

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
@@ -18,14 +18,18 @@ from ..models import Event, MoU, Person, PressRelease, Study
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    # Built when first used: the home's content is remembered, so while it is, these queries are
+    # not even put together.
     return render(
         request,
         "media_centre/home.html",
         {
-            "releases": PressRelease.objects.published().for_list()[:6],
-            "events": Event.objects.published().upcoming().for_list()[:4],
-            "past_events": Event.objects.published().past().for_list()[:3],
-            "studies": Study.objects.published().for_list()[:3],
+            "releases": SimpleLazyObject(lambda: PressRelease.objects.published().for_list()[:6]),
+            "events": SimpleLazyObject(lambda: Event.objects.published().upcoming().for_list()[:4]),
+            "past_events": SimpleLazyObject(
+                lambda: Event.objects.published().past().for_list()[:3]
+            ),
+            "studies": SimpleLazyObject(lambda: Study.objects.published().for_list()[:3]),
         },
     )
 
