@@ -137,6 +137,65 @@ def test_a_file_uploaded_through_one_server_is_downloaded_through_the_other(clus
     assert cluster.errors() == []
 
 
+def _unique_png() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (1600, 900), tuple(uuid.uuid4().bytes[:3]))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_image_uploaded_through_one_server_is_shown_by_the_other_in_renditions(cluster, orm):
+    from bs4 import BeautifulSoup
+
+    from media_centre.models import PressRelease, Rendition, Status
+
+    headline = unique("Cluster picture")
+    editor = Visitor(cluster.a)
+    editor.sign_in(cluster.publisher)
+    answer = editor.submit(
+        "/admin/media_centre/pressrelease/add/",
+        {"headline_en": headline, "hero_image_alt": "The council at the table"},
+        files={"hero_image": ("council.png", _unique_png(), "image/png")},
+        form="#pressrelease_form",
+    )
+    assert answer.status == 302, answer.text[:3000]
+    release = PressRelease.objects.get(headline_en=headline)
+    # Either worker makes the renditions, from the upload in the bucket, into the bucket.
+    assert wait_until(
+        lambda: Rendition.objects.filter(source=release.hero_image.name).exists(), seconds=60
+    )
+    # Made public here (what publishing checks is another test's business).
+    release.summary, release.body = "A picture.", "<p>A picture.</p>"
+    release.dateline_place, release.release_date = "Hong Kong", timezone.localdate()
+    release.status, release.publish_at = Status.PUBLISHED, timezone.now()
+    release.save()
+
+    page = Visitor(cluster.b).get(release.get_absolute_url())
+    assert page.status == 200
+    shown = {
+        candidate.split()[0]
+        for tag in BeautifulSoup(page.body, "html.parser").select("picture source, picture img")
+        for attribute in ("srcset", "src")
+        for candidate in tag.get(attribute, "").split(",")
+        if candidate.strip().startswith("/images/")
+    }
+    assert any("/renditions/" in address for address in shown), shown
+    bucket = os.environ["MEDIA_CENTRE_S3_BUCKET"]
+    for address in shown:
+        key = address.removeprefix("/images/")
+        stored = _bucket().get_object(Bucket=bucket, Key=key)["Body"].read()
+        for base in (cluster.b, cluster.nginx):
+            answer = Visitor(base).get(address)
+            assert answer.status == 200, (base, address, answer.status)
+            assert answer.headers["Content-Type"].startswith("image/")
+            assert answer.body == stored, (base, address)
+    for root in cluster.media_roots:
+        assert [p for p in Path(root).rglob("*") if p.is_file()] == [], root
+    assert cluster.errors() == []
+
+
 def test_two_workers_send_each_alert_once(cluster, orm):
     from media_centre.models import Subscriber
 
