@@ -18,7 +18,7 @@ for c in "$$PYTHON" python3.13 python3.12 python3.14 python3 \
 done; exit 1
 endef
 
-.PHONY: run test test-browser test-postgres test-redis lint migrate seed gettext messages catalogues clean bench
+.PHONY: run test test-browser test-postgres test-redis test-cluster lint migrate seed gettext messages catalogues clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@py="$$($(find_python))" || { \
@@ -75,7 +75,7 @@ test: $(VENV)/.installed messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) bin/import-cycles
 	$(MANAGE) makemigrations --check --dry-run --verbosity 0
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not cluster"
 
 # The JavaScript paths, keyboard, print and accessibility (axe-core) in a real headless Chromium:
 # Debian's, never a downloaded browser. axe-core comes from npm at the version in package-lock.json.
@@ -94,11 +94,24 @@ bench: $(VENV)/.installed messages
 
 # The whole suite on a throwaway PostgreSQL cluster (Debian's server, installed when missing).
 test-postgres: $(VENV)/.installed messages
-	bin/with-postgres $(PY) -m pytest -m "not browser"
+	bin/with-postgres $(PY) -m pytest -m "not browser and not cluster"
 
 # The whole suite with Django's cache in a throwaway Redis (Debian's, installed when missing).
 test-redis: $(VENV)/.installed messages
-	bin/with-redis $(PY) -m pytest -m "not browser"
+	bin/with-redis $(PY) -m pytest -m "not browser and not cluster"
+
+# Object storage's client and moto's S3 server, for the cluster test (and S3 in production).
+$(VENV)/.installed-cluster: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,s3,cluster]'
+	@touch $@
+
+# Several app servers (tests/cluster): two gunicorns with production settings behind nginx, on
+# one throwaway PostgreSQL, Redis and S3-compatible store (moto), all stopped whatever happens.
+test-cluster: $(VENV)/.installed-cluster messages
+	@ports="$$($(PY) -c 'import socket; s = [socket.socket() for _ in "ab"]; [x.bind(("127.0.0.1", 0)) for x in s]; print(",".join(str(x.getsockname()[1]) for x in s))')"; \
+	CLUSTER_PORTS="$$ports" bin/with-postgres bin/with-redis bin/with-moto \
+	  bin/with-nginx "127.0.0.1:$${ports%,*},127.0.0.1:$${ports#*,}" \
+	  $(PY) -m pytest -m cluster tests/cluster
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -168,7 +168,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded images are served by the app at /images/ (media_centre.views.files.image), which
 # checks that something public shows them; there is no unchecked /media/ route.
@@ -238,6 +238,9 @@ NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 # How long a CDN (s-maxage) may keep a public page before asking again; browsers always ask.
 NEWSROOM_CDN_MAX_AGE = env.int("NEWSROOM_CDN_MAX_AGE", default=30)
+# How long nginx in front (deploy/nginx) keeps a public page (X-Accel-Expires): a publish on
+# any app server shows through it that soon; it absorbs a spike all the same.
+NEWSROOM_FRONT_CACHE_SECONDS = env.int("NEWSROOM_FRONT_CACHE_SECONDS", default=1)
 # Names the deployed code in the page cache's keys (e.g. the git commit); templates, catalogues
 # and the static manifest are fingerprinted as well.
 NEWSROOM_BUILD = env.str("NEWSROOM_BUILD", default="")

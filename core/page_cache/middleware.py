@@ -109,8 +109,13 @@ def _mark_public(response: HttpResponse, began: int) -> None:
         public=True,
         max_age=0,  # browsers revalidate each time: a 304 costs a few bytes
         s_maxage=settings.NEWSROOM_CDN_MAX_AGE,  # a CDN may keep it this long
+        stale_while_revalidate=1,  # the copy in hand while one request fetches the new one
         stale_if_error=24 * 60 * 60,  # and serve it if the site is down
     )
+    # Our own front server (nginx, deploy/) keeps it only this long: a publish on any app
+    # server shows through it within a second or two. After Cache-Control, or nginx skips that.
+    response.headers.pop("X-Accel-Expires", None)
+    response["X-Accel-Expires"] = str(settings.NEWSROOM_FRONT_CACHE_SECONDS)
 
 
 class PageCacheMiddleware:
