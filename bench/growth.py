@@ -305,15 +305,17 @@ def markdown(report: dict) -> str:
             if not a or not b:
                 continue
             growth = growth_of(small, large, name, mode)
-            verdict = "✓" if growth is not None and growth <= GROWTH_TARGET else "✗"
+            if growth is None:  # no request finished in time at the large size
+                shown = "– ✗"
+            else:
+                shown = f"{growth:.2f}× {'✓' if growth <= GROWTH_TARGET else '✗'}"
             note = ""
             if mode == "cold":
                 note = f"{a['page_ms']:.0f} → {b['page_ms']:.0f} ms"
             elif mode == "crawled":
                 note = f"{a['distinct']} / {b['distinct']} addresses"
             lines.append(
-                f"| {name} | {mode} | {a['ratio']:.3f} | {b['ratio']:.3f} "
-                f"| {growth:.2f}× {verdict} | {note} |"
+                f"| {name} | {mode} | {a['ratio']:.3g} | {b['ratio']:.3g} | {shown} | {note} |"
             )
     lines += ["", "Addresses:", ""]
     for size in report["sizes"]:

@@ -167,7 +167,9 @@ def test_results_are_the_newest_first_and_capped(client, monkeypatch):
         "Okapi 4",
         "Okapi 3",
     ]
+    assert "More than 4 results" in search_page(client, q="okapi").text
     monkeypatch.setattr("media_centre.search.query.MAX_RESULTS", 10)
+    assert "7 results" in search_page(client, q="okapi").text
     assert result_titles(search_page(client, q="okapi"))[-1].endswith("Okapi Person")
     # A token of two characters (found with LIKE on SQLite, as 金融 is) keeps the order.
     assert search("okapi")[0][1:3] == search("ok okapi")[0][1:3]

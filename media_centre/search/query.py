@@ -236,15 +236,16 @@ def hits(rows: list[tuple[int, str, int]], tokens: list[str]) -> list[Hit]:
     return results
 
 
-def search(query: str) -> list[tuple]:
-    """(entry id, kind, item id, year) of the newest published matches, at most MAX_RESULTS:
-    one query on the index alone, read in its own order and stopped at the cap."""
+def search(query: str, limit: int | None = None) -> list[tuple]:
+    """(entry id, kind, item id, year) of the newest published matches, at most `limit`
+    (MAX_RESULTS): one query on the index alone, read in its own order and stopped there."""
     tokens = query_tokens(query)
+    limit = MAX_RESULTS if limit is None else limit
     if not tokens:
         return []
     long = [token for token in tokens if len(token) >= 3]
     if connection.vendor == "sqlite" and long:
         short = [token for token in tokens if len(token) < 3]
-        return _fts_matches(long, short, MAX_RESULTS)
+        return _fts_matches(long, short, limit)
     rows = matching(tokens).values_list("pk", "kind", "object_id", "year")
-    return list(rows[:MAX_RESULTS])
+    return list(rows[:limit])
