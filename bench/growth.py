@@ -16,16 +16,19 @@ The growth of a page is its ratio at the small size ÷ its ratio at the large si
 (issue 19) is at most 1.5×. See bench/README.md.
 """
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import run  # bench/run.py, beside this script
@@ -208,64 +211,84 @@ def crawl(binary: str, base: str, paths: list[str], seconds: int, args) -> dict:
     raise SystemExit(f"wrk printed no result for a crawl:\n{out}")
 
 
-def measure_size(binary: str, releases: int, args) -> dict:
+@dataclass
+class Size:
+    """One archive size: its database, its addresses, and (while measured) its server."""
+
+    releases: int
+    database: Path
+    found: dict
+    cache_dir: Path
+    base: str = ""
+    result: dict = field(default_factory=dict)
+
+
+def prepare(releases: int, args) -> Size:
     database = run.build_database(releases, args.seed, args.rebuild)
     found = pick(database, args.growth_query, args.growth_crawl_limit)
     cache_dir = run.WORK / f"cache-growth-{releases}"
-    log = run.WORK / f"gunicorn-growth-{releases}.log"
-    result = {"releases": releases, "pages": {}, "paths": found["pages"]}
-    warmup = max(1, args.warmup)
     shutil.rmtree(cache_dir, ignore_errors=True)
-    with run.gunicorn(database, "false", log, cache_dir) as (_process, base):
-        health = run.Page("healthz", "/healthz")
-        run.wrk(binary, base, health, warmup, args)
-        healthz = run.wrk(binary, base, health, args.duration, args)
-        result["healthz_rps"] = healthz["rps"]
-        print(f"  {releases} releases: /healthz {healthz['rps']:.0f} req/s")
-        for name, path in found["pages"].items():
-            page = run.Page(name, path)
-            status = fetch(base, path)
-            drained(base, run.wrk(binary, base, page, warmup, args))
-            warm = drained(base, run.wrk(binary, base, page, args.duration, args))
-            row = {
-                "path": path,
-                "first_status": status,
-                "warm": {**warm, "ratio": warm["rps"] / healthz["rps"]},
-            }
-            paths = found["crawl"].get(name)
-            if paths:
-                walked = drained(base, crawl(binary, base, paths, args.duration, args))
-                walked["distinct"] = len(paths)
-                walked["ratio"] = walked["rps"] / healthz["rps"]
-                row["crawled"] = walked
-            result["pages"][name] = row
-            print(
-                f"    {name:<18} warm {row['warm']['ratio']:.3f}"
-                + (
-                    f"  crawled {row['crawled']['ratio']:.3f} ({len(paths)} addresses, "
-                    f"{walked['requests']} requests)"
-                    if paths
-                    else ""
-                )
-                + f"  (first: {status})"
+    size = Size(releases, database, found, cache_dir)
+    size.result = {"releases": releases, "pages": {}, "paths": found["pages"], "healthz_rps": []}
+    return size
+
+
+def measure_page(binary: str, size: Size, name: str, args) -> None:
+    """Warm, crawled and cold for one page on one size, each against a /healthz just before."""
+    base, path, warmup = size.base, size.found["pages"][name], max(1, args.warmup)
+    health = run.Page("healthz", "/healthz")
+    status = fetch(base, path)
+    healthz = drained(base, run.wrk(binary, base, health, args.duration, args))
+    size.result["healthz_rps"].append(healthz["rps"])
+    page = run.Page(name, path)
+    drained(base, run.wrk(binary, base, page, warmup, args))
+    warm = drained(base, run.wrk(binary, base, page, args.duration, args))
+    row = {
+        "path": path,
+        "first_status": status,
+        "healthz_rps": healthz["rps"],
+        "warm": {**warm, "ratio": warm["rps"] / healthz["rps"]},
+    }
+    paths = size.found["crawl"].get(name)
+    if paths:
+        walked = drained(base, crawl(binary, base, paths, args.duration, args))
+        walked["distinct"] = len(paths)
+        walked["ratio"] = walked["rps"] / healthz["rps"]
+        row["crawled"] = walked
+    cold = subprocess.run(
+        [run.PYTHON, "-c", COLD, base, str(args.growth_cold)],
+        cwd=run.ROOT,
+        env=server_env(size.database, size.cache_dir),
+        input=json.dumps({name: path}),
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    line = next((x for x in cold.stdout.splitlines() if x.startswith("COLD-JSON ")), None)
+    if line is None:
+        raise SystemExit(f"The cold requests failed:\n{cold.stdout}{cold.stderr}")
+    times = json.loads(line.removeprefix("COLD-JSON "))[name]
+    row["cold"] = {**times, "ratio": times["healthz_ms"] / times["page_ms"]}
+    size.result["pages"][name] = row
+    print(
+        f"  {size.releases:>7} {name:<18} warm {row['warm']['ratio']:.3g}"
+        + (f"  crawled {row['crawled']['ratio']:.3g}" if paths else "")
+        + f"  cold {row['cold']['ratio']:.3g} ({times['page_ms']:.0f} ms)  (first: {status})"
+    )
+
+
+def measure(binary: str, sizes: list[Size], args) -> None:
+    """Both servers up at once; each page measured on one size, then at once on the other, so
+    that both see the machine in the same minute (one interleaved run)."""
+    with contextlib.ExitStack() as stack:
+        for size in sizes:
+            log = run.WORK / f"gunicorn-growth-{size.releases}.log"
+            _process, size.base = stack.enter_context(
+                run.gunicorn(size.database, "false", log, size.cache_dir)
             )
-        cold = subprocess.run(
-            [run.PYTHON, "-c", COLD, base, str(args.growth_cold)],
-            cwd=run.ROOT,
-            env=server_env(database, cache_dir),
-            input=json.dumps(found["pages"]),
-            text=True,
-            capture_output=True,
-            check=False,
-        )
-        line = next((x for x in cold.stdout.splitlines() if x.startswith("COLD-JSON ")), None)
-        if line is None:
-            raise SystemExit(f"The cold requests failed:\n{cold.stdout}{cold.stderr}")
-        for name, times in json.loads(line.removeprefix("COLD-JSON ")).items():
-            times["ratio"] = times["healthz_ms"] / times["page_ms"]
-            result["pages"][name]["cold"] = times
-            print(f"    {name:<18} cold {times['ratio']:.3f} ({times['page_ms']:.1f} ms)")
-    return result
+        for name in sizes[0].found["pages"]:
+            for size in sizes:
+                measure_page(binary, size, name, args)
 
 
 def growth_of(small: dict, large: dict, name: str, mode: str) -> float | None:
@@ -288,10 +311,12 @@ def markdown(report: dict) -> str:
         f"{facts['wrk_threads']} threads, {facts['wrk_connections']} connections, "
         f"{facts['duration_s']} s per page and mode.",
         "",
-        f"Ratios to /healthz of the same server: warm and crawled by throughput under wrk "
-        f"(/healthz {small['healthz_rps']:.0f} and {large['healthz_rps']:.0f} req/s); cold by "
-        f"the median time of {report['cold_requests']} sequential requests, each right after "
-        f"the page cache's generation ended, against /healthz timed between them. Growth = "
+        "Ratios to /healthz of the same server, the two sizes measured one after the other for "
+        "each page: warm and crawled by throughput under wrk, against /healthz under wrk just "
+        f"before (median {statistics.median(small['healthz_rps']):.0f} and "
+        f"{statistics.median(large['healthz_rps']):.0f} req/s); cold by the median time of "
+        f"{report['cold_requests']} sequential requests, each right after the page cache's "
+        "generation ended, against /healthz timed between them. Growth = "
         f"ratio at {small['releases']:,} ÷ ratio at {large['releases']:,} releases; target "
         f"≤ {GROWTH_TARGET}×.",
         "",
@@ -341,11 +366,11 @@ def main(args) -> None:
         "cold_requests": args.growth_cold,
         "sizes": [],
     }
-    for releases in sizes:
-        print(f"Archive of {releases:,} releases:")
-        began = time.monotonic()
-        report["sizes"].append(measure_size(binary, releases, args))
-        report["sizes"][-1]["seconds"] = round(time.monotonic() - began, 1)
+    prepared = [prepare(releases, args) for releases in sizes]
+    began = time.monotonic()
+    measure(binary, prepared, args)
+    report["seconds"] = round(time.monotonic() - began, 1)
+    report["sizes"] = [size.result for size in prepared]
     report["growth"] = {
         name: {mode: growth_of(*report["sizes"], name, mode) for mode in MODES}
         for name in report["sizes"][0]["pages"]
