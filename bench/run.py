@@ -699,7 +699,21 @@ def main() -> None:
     parser.add_argument(
         "--alerts", type=int, default=10_000, help="subscribers one alert goes to (0: skip)"
     )
+    parser.add_argument(
+        "--growth", action="store_true", help="each page at two archive sizes (bench/growth.py)"
+    )
+    parser.add_argument("--growth-sizes", default="2000,20000", help="the two sizes (releases)")
+    parser.add_argument("--growth-query", default="market", help="a common word, for search")
+    parser.add_argument("--growth-cold", type=int, default=15, help="cold requests per page")
+    parser.add_argument(
+        "--growth-crawl-limit", type=int, default=3000, help="distinct addresses per crawl"
+    )
     args = parser.parse_args()
+    if args.growth:
+        import growth  # bench/growth.py
+
+        growth.main(args)
+        return
 
     started = dt.datetime.now(dt.UTC)
     binary = ensure_wrk()

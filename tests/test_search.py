@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from media_centre.demo.pdfs import make_pdf
 from media_centre.models import PressRelease, SearchEntry, Status
-from media_centre.search.query import containing
+from media_centre.search.query import containing, search
 
 from .conftest import make_document, make_event, make_mou, make_person, make_release, make_study
 
@@ -118,23 +118,61 @@ def test_a_damaged_pdf_has_no_text_and_no_error(client):
     assert result_titles(search_page(client, q="damaged")) == ["Damaged attachment"]
 
 
-def test_drafts_scheduled_and_withdrawn_items_never_appear(client):
+def test_drafts_scheduled_and_withdrawn_items_never_appear(client, monkeypatch):
     later = timezone.now() + dt.timedelta(days=1)
     make_release(headline="Zebra draft", status=Status.DRAFT)
-    scheduled = make_release(headline="Zebra scheduled", publish_at=later)
+    make_release(headline="Zebra scheduled", publish_at=later)
     make_release(headline="Zebra withdrawn", status=Status.WITHDRAWN, withdrawn_reason="Error")
     make_release(headline="Zebra public")
+    make_release(headline="Zebra until tomorrow", unpublish_at=later)
     make_person(name="Zebra Person", status=Status.DRAFT)
-    assert result_titles(search_page(client, q="zebra")) == ["Zebra public"]
+    assert sorted(result_titles(search_page(client, q="zebra"))) == [
+        "Zebra public",
+        "Zebra until tomorrow",
+    ]
 
-    # Its time comes without a save: visibility is decided when the query runs.
-    PressRelease.objects.filter(pk=scheduled.pk).update(
-        publish_at=timezone.now() - dt.timedelta(minutes=1)
-    )
+    # Their time comes without a save: visibility is decided when the query runs.
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(days=2))
     assert sorted(result_titles(search_page(client, q="zebra"))) == [
         "Zebra public",
         "Zebra scheduled",
     ]
+
+
+def test_a_search_reads_the_index_alone(client):
+    """The matches, their order, kinds and years come from one query on the search index: no
+    item table is read to decide what is visible (it read every published id of every kind)."""
+    for i in range(3):
+        make_release(headline=f"Narwhal {i}", release_date=dt.date(2024, 1, 1 + i))
+    make_release(headline="Narwhal draft", status=Status.DRAFT)
+    with CaptureQueriesContext(connection) as queries:
+        rows = search("narwhal")
+    assert len(rows) == 3
+    assert [row[1] for row in rows] == ["release"] * 3
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert len(queries.captured_queries) == 1
+    assert "media_centre_pressrelease" not in tables
+    assert "LIMIT" in tables and "ORDER BY" in tables
+
+
+def test_results_are_the_newest_first_and_capped(client, monkeypatch):
+    monkeypatch.setattr("media_centre.search.query.MAX_RESULTS", 4)
+    for day in (3, 1, 5, 2, 6, 4):
+        make_release(headline=f"Okapi {day}", release_date=dt.date(2024, 2, day))
+    make_person(name="Okapi Person")  # no date: after every dated item
+    assert result_titles(search_page(client, q="okapi")) == [
+        "Okapi 6",
+        "Okapi 5",
+        "Okapi 4",
+        "Okapi 3",
+    ]
+    assert "More than 4 results" in search_page(client, q="okapi").text
+    monkeypatch.setattr("media_centre.search.query.MAX_RESULTS", 10)
+    assert "7 results" in search_page(client, q="okapi").text
+    assert result_titles(search_page(client, q="okapi"))[-1].endswith("Okapi Person")
+    # A token of two characters (found with LIKE on SQLite, as 金融 is) keeps the order.
+    assert search("okapi")[0][1:3] == search("ok okapi")[0][1:3]
 
 
 def test_counts_and_filters_count_only_what_is_shown(client):
@@ -320,7 +358,7 @@ def test_on_postgresql_a_token_is_looked_up_in_the_trigram_indexes_of_all_three_
         pytest.skip("the trigram indexes exist on PostgreSQL only (SQLite searches with FTS5)")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # the table is tiny: force the choice
-    plan = SearchEntry.objects.filter(containing("finance")).explain()
+    plan = SearchEntry.objects.filter(containing("finance")).order_by().explain()
     assert "Seq Scan" not in plan
     for column in ("title", "text", "document_text"):
         assert f"Bitmap Index Scan on searchentry_{column}_trgm" in plan

@@ -8,7 +8,8 @@ from django.db import models
 from core.languages import SUFFIXES
 
 from ..models import Document, Event, EventSpeaker, MoU, Person, PressRelease, Quote, SearchEntry
-from ..search.index import HTML_FIELDS, KINDS, MODELS, TITLES, normalise, pdf_text
+from ..models.search import sort_key
+from ..search.index import HTML_FIELDS, KINDS, MODELS, TITLES, normalise, pdf_text, visibility
 from .text import fold, html_text
 
 BATCH = 500
@@ -68,6 +69,8 @@ class SearchEntries:
                 object_id=obj.pk,
                 year=date.year if date else None,
                 date=date,
+                sort_key=sort_key(kind, obj.pk, date),
+                **visibility(obj),
                 title=fold(" ".join(_value(obj, TITLES[kind], s) for s in SUFFIXES)),
                 text=" \n ".join(dict.fromkeys(fold(part) for part in parts if part)),
                 document_text=normalise(

@@ -21,8 +21,10 @@ from ..models import (
     PressRelease,
     Quote,
     SearchEntry,
+    Status,
     Study,
 )
+from ..models.search import sort_key
 
 Kind = SearchEntry.Kind
 
@@ -156,6 +158,16 @@ def document_entries(obj: models.Model, previous: list[dict]) -> list[dict]:
     return entries
 
 
+def visibility(obj: models.Model) -> dict:
+    """When the public may see the item, as the entry holds it: the publication time while the
+    status is published (`published_q` compares it with the clock when a search runs)."""
+    published = obj.status == Status.PUBLISHED
+    return {
+        "public_from": obj.publish_at if published else None,
+        "public_until": obj.unpublish_at if published else None,
+    }
+
+
 def index_item(obj: models.Model) -> SearchEntry | None:
     """Write (or rewrite) the entry of one release, event, MoU, study or person."""
     kind = KINDS.get(type(obj))
@@ -175,6 +187,8 @@ def index_item(obj: models.Model) -> SearchEntry | None:
         defaults={
             "year": date.year if date else None,
             "date": date,
+            "sort_key": sort_key(kind, obj.pk, date),
+            **visibility(obj),
             "title": normalise(" ".join(all_languages(obj, [TITLES[kind]]))),
             "text": item_text(obj),
             "document_text": normalise(

@@ -5,13 +5,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core import page_cache
 from core.chinese_script import to_simplified
 
 from ..models import Quote, SearchEntry
@@ -49,18 +48,10 @@ def _fts_phrases(tokens: list[str]) -> str:
     return " ".join('"{}"'.format(token.replace('"', '""')) for token in tokens)
 
 
-def visible_ids() -> dict[str, frozenset[int]]:
-    """The ids of the items the public may see now, by each model's own `published()` rule, per
-    kind: read once per content change, then every search filters its matches by them in
-    memory. (Filtering in SQL read every published row of every kind on each search.)"""
-
-    def read() -> dict[str, frozenset[int]]:
-        return {
-            kind: frozenset(model.objects.published().values_list("pk", flat=True))
-            for kind, (model, _date) in MODELS.items()
-        }
-
-    return page_cache.remember("search:visible-ids", read)
+def visible_q(now) -> Q:
+    """Entries whose item the public may see at `now`: `published_q` on the times the entry
+    holds, so that a search reads no table but the index."""
+    return Q(public_from__lte=now) & (Q(public_until__isnull=True) | Q(public_until__gt=now))
 
 
 def containing(token: str) -> Q:
@@ -69,21 +60,31 @@ def containing(token: str) -> Q:
     return Q(title__contains=token) | Q(text__contains=token) | Q(document_text__contains=token)
 
 
-def matching(tokens: list[str]) -> QuerySet:
-    """Entries containing every token, whatever their item's state, newest first."""
-    entries = SearchEntry.objects.all()
-    short = tokens
-    if connection.vendor == "sqlite":
-        # The trigram tokenizer finds any substring of three characters or more; shorter ones
-        # (a two-character Chinese word such as 金融) are found with LIKE instead.
-        long = [token for token in tokens if len(token) >= 3]
-        short = [token for token in tokens if len(token) < 3]
-        if long:
-            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-            entries = entries.filter(pk__in=RawSQL(sql, [_fts_phrases(long)]))
-    for token in short:
+def matching(tokens: list[str], now=None) -> QuerySet:
+    """Visible entries containing every token, newest first (the index's own order)."""
+    entries = SearchEntry.objects.filter(visible_q(now or timezone.now()))
+    for token in tokens:
         entries = entries.filter(containing(token))
-    return entries.order_by(F("date").desc(nulls_last=True), "-pk")
+    return entries.order_by("-sort_key")
+
+
+def _fts_matches(long: list[str], short: list[str], limit: int) -> list[tuple]:
+    """SQLite: the matches read from FTS5 in its row id order (the entries' sort key, newest
+    first), each joined to its entry only to check that it is visible, stopping at `limit`:
+    a common word costs `limit` rows, not a sort of every entry that has it. The trigram
+    tokenizer finds any substring of three characters or more; shorter ones (a two-character
+    Chinese word such as 金融) are checked with LIKE on the entries read."""
+    entries = matching(short).query
+    where, params = entries.get_compiler(connection=connection).compile(entries.where)
+    table = SearchEntry._meta.db_table
+    query = (
+        f'SELECT "{table}"."id", "{table}"."kind", "{table}"."object_id", "{table}"."year" '
+        f'FROM {FTS_TABLE} JOIN "{table}" ON "{table}"."sort_key" = {FTS_TABLE}.rowid '
+        f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [_fts_phrases(long), *params, limit])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 @dataclass
@@ -157,17 +158,26 @@ def highlight(text: str, tokens: list[str], whole: bool = False) -> SafeString |
     return mark_safe("".join(parts))  # every piece of the text above is escaped
 
 
-def _own_texts(item, kind: str) -> list[str]:
-    """The item's text in the reader's language first, then in the other languages."""
+def _own_texts(item, kind: str):
+    """The item's text in the reader's language first, then in the other languages, each made
+    only when the ones before it did not match (rich text costs most to make plain)."""
     names = [*SNIPPET_FIELDS[kind], TITLES[kind]]
-    texts = [field_text(item, name) for name in names]
-    texts += [field_text(item, f"{name}_{suffix}") for name in names for suffix in languages()]
-    if kind == "release":  # a quoted person's name in any language, with what they said
-        for quote in item.quotes.all():
-            said = field_text(quote, "text")
-            names = [field_text(quote.person, f"name_{suffix}") for suffix in languages()]
-            texts += [f"{name}: “{said}”" for name in dict.fromkeys(names) if name]
-    return [text for text in dict.fromkeys(texts) if text]
+    seen = set()
+
+    def texts():
+        yield from (field_text(item, name) for name in names)
+        for name in names:
+            yield from (field_text(item, f"{name}_{suffix}") for suffix in languages())
+        if kind == "release":  # a quoted person's name in any language, with what they said
+            for quote in item.quotes.all():
+                said = field_text(quote, "text")
+                people = [field_text(quote.person, f"name_{suffix}") for suffix in languages()]
+                yield from (f"{name}: “{said}”" for name in dict.fromkeys(people) if name)
+
+    for text in texts():
+        if text and text not in seen:
+            seen.add(text)
+            yield text
 
 
 def make_hit(entry: SearchEntry, item, tokens: list[str]) -> Hit:
@@ -212,7 +222,7 @@ def _for_snippets(kind: str, queryset: QuerySet) -> QuerySet:
 
 def hits(rows: list[tuple[int, str, int]], tokens: list[str]) -> list[Hit]:
     """The page's results: a query for the entries, one per kind, one for releases' quotes."""
-    entries = SearchEntry.objects.in_bulk([pk for pk, _kind, _id in rows])
+    entries = SearchEntry.objects.defer("document_text").in_bulk([pk for pk, _kind, _id in rows])
     items: dict[str, dict] = {}
     for kind in dict.fromkeys(kind for _pk, kind, _id in rows):
         model = MODELS[kind][0]
@@ -226,17 +236,16 @@ def hits(rows: list[tuple[int, str, int]], tokens: list[str]) -> list[Hit]:
     return results
 
 
-def search(query: str) -> list[tuple]:
-    """(entry id, kind, item id, year) of every published match, newest first, capped."""
+def search(query: str, limit: int | None = None) -> list[tuple]:
+    """(entry id, kind, item id, year) of the newest published matches, at most `limit`
+    (MAX_RESULTS): one query on the index alone, read in its own order and stopped there."""
     tokens = query_tokens(query)
+    limit = MAX_RESULTS if limit is None else limit
     if not tokens:
         return []
-    visible = visible_ids()
-    found = []
+    long = [token for token in tokens if len(token) >= 3]
+    if connection.vendor == "sqlite" and long:
+        short = [token for token in tokens if len(token) < 3]
+        return _fts_matches(long, short, limit)
     rows = matching(tokens).values_list("pk", "kind", "object_id", "year")
-    for row in rows.iterator(chunk_size=2 * MAX_RESULTS):
-        if row[2] in visible.get(row[1], ()):
-            found.append(row)
-            if len(found) == MAX_RESULTS:
-                break
-    return found
+    return list(rows[:limit])

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from ..models import SearchEntry
+from . import query as query_module
 from .query import clean_query, hits, query_tokens, search
 
 PAGE_SIZE = 12
@@ -32,7 +33,10 @@ def search_view(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     kind, year = _filters(request)
     tokens = query_tokens(query)
-    rows = search(query) if tokens else []
+    # One more than the cap tells whether there are more matches than the page counts.
+    rows = search(query, query_module.MAX_RESULTS + 1) if tokens else []
+    more = len(rows) > query_module.MAX_RESULTS
+    rows = rows[: query_module.MAX_RESULTS]
     kinds = Counter(row[1] for row in rows)
     years = Counter(row[3] for row in rows if row[3])
     selected = [
@@ -58,6 +62,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "year_options": sorted(years.items(), reverse=True),
             "results": hits([row[:3] for row in page.object_list], tokens),
             "result_count": len(selected),
+            "more_results": more and not (kind or year),
             "page_obj": page,
             "paginator": paginator,
             "is_paginated": paginator.num_pages > 1,
