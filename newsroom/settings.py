@@ -216,11 +216,16 @@ CACHES = {
         else "filecache://" + env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / ".cache")),
     )
 }
+# Django's file cache lists its whole folder on every write; ours culls a folder at a time, so a
+# write costs the same with a million files (core.cache.FileCache).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"]["BACKEND"] = "core.cache.FileCache"
 # Culling is for the caches Django keeps itself. Redis and memcached evict by their own policy,
 # and their clients would take MAX_ENTRIES for a connection option and fail on every call.
 if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {
     "LocMemCache",
     "FileBasedCache",
+    "FileCache",
     "DatabaseCache",
 }:
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
