@@ -49,7 +49,8 @@ def time_writes(cache: FileBasedCache, writes: int) -> list[float]:
 
 
 def main(counts: list[int]) -> None:
-    print(f"{'files':>9} {'backend':<14} {'writes':>6} {'median ms':>10} {'mean ms':>9} {'max ms':>8}")
+    header = ("files", "backend", "writes", "median ms", "mean ms", "max ms")
+    print("{:>9} {:<14} {:>6} {:>10} {:>9} {:>8}".format(*header))
     for count in counts:
         for backend in (FileBasedCache, FileCache):
             root = tempfile.mkdtemp(prefix="newsroom-file-cache-")

@@ -241,6 +241,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # The anonymous page cache (core.page_cache): on in production, off while developing.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# After a change, one process renders each page (and computes each remembered value) anew while
+# anonymous visitors are served the previous copy for at most this many seconds; 0: they wait.
+NEWSROOM_PAGE_CACHE_STALE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_STALE_SECONDS", default=5)
 # How long a CDN (s-maxage) may keep a public page before asking again; browsers always ask.
 NEWSROOM_CDN_MAX_AGE = env.int("NEWSROOM_CDN_MAX_AGE", default=30)
 # Names the deployed code in the page cache's keys (e.g. the git commit); templates, catalogues
