@@ -406,6 +406,9 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HT
 # the browser closes. Django's login() gives a new session key at every sign-in.
 SESSION_IDLE_MINUTES = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Django's database sessions with keys that carry their signature: the page cache knows a
+# made-up session cookie without a query (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from .. import sessions
 from . import revalidation
 from .generation import generation, request_generation
 from .memory import pages
@@ -58,14 +59,17 @@ def _anonymous_read(request: HttpRequest) -> bool:
 
 def _signed_in(request: HttpRequest) -> bool:
     """Whether the session cookie names a session someone signed in to. A made-up cookie must
-    not send a request past the stored pages: it costs one session lookup, not a rendering."""
+    not send a request past the stored pages: with keys that carry their signature
+    (core.sessions), it costs no query; otherwise one session lookup, not a rendering."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
     if len(key) > 64 or not key.isascii() or not key.isalnum():
         return False  # not a key Django makes
-    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
-    return SESSION_KEY in store
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    if getattr(engine, "signs_keys", False) and not sessions.is_issued(key):
+        return False
+    return SESSION_KEY in engine(key)
 
 
 def _public_page(request: HttpRequest, response: HttpResponse) -> bool:
