@@ -126,7 +126,7 @@ def main() -> None:
         pages = {"release": release, "list": "/en/media-centre/press-releases/", "home": "/en/"}
         print(f"root {args.root}, {args.workers} workers")
         if not args.no_wrk:
-            forged = f"sessionid={secrets.token_hex(16)}"
+            forged = f"sessionid={secrets.token_hex(20)}"  # 40 characters, as ours
             get(base + release), get(base + release, forged)
             healthz = wrk(base + "/healthz")
             plain = wrk(base + release)
