@@ -230,3 +230,16 @@ def test_one_process_renders_each_page_after_a_change(settings, tmp_path, previo
             assert lines == ["hit made for new"] * 5 + ["miss made for new"]
         settings.CACHES = {"default": config}
         cache.clear()
+
+
+def test_a_visitor_holding_the_previous_copy_is_told_it_has_not_changed():
+    page = SlowPage()
+    middleware = page_cache.PageCacheMiddleware(page)
+    begin("old")
+    etag = middleware(request())["ETag"]
+    begin("new")
+    revalidation.take_turn(page_cache.middleware._page_key(request()), "new")  # another's turn
+    conditional = RequestFactory().get("/en/slow/", headers={"if-none-match": etag})
+    answer = middleware(conditional)
+    assert answer.status_code == 304 and page.renders == 1  # answered from the previous copy
+    assert "no-store" in answer["Cache-Control"]

@@ -174,10 +174,7 @@ class PageCacheMiddleware:
             finally:
                 revalidation.end_turn(key, token)
         if previous is not None and revalidation.recent(began):  # an anonymous visitor
-            _, content, headers = previous
-            response = self._serve(request, (content, headers), began, "stale")
-            _not_kept(response)
-            return response
+            return self._serve(request, previous[1:], began, "stale")
         if (entry := revalidation.wait_for(key, token)) is not None:
             page = entry[1:]
             pages.set(token, key, page, len(page[0]))
@@ -188,8 +185,10 @@ class PageCacheMiddleware:
         content, headers = page
         response = HttpResponse(content, headers=headers)
         response["X-Page-Cache"] = state
-        last_modified = began if state == "hit" else None
-        return self._conditional(request, response, last_modified)
+        if state == "stale":
+            _not_kept(response)
+            return self._conditional(request, response, None)
+        return self._conditional(request, response, began)
 
     def _render(self, request: HttpRequest, current, key: str) -> HttpResponse:
         token, began = current
@@ -233,5 +232,5 @@ class PageCacheMiddleware:
 def _not_kept(response: HttpResponse) -> None:
     """A page of a previous generation, served while the current one is made: no browser, CDN or
     front server may keep it."""
-    del response["Cache-Control"]
+    response.headers.pop("Cache-Control", None)
     patch_cache_control(response, no_store=True, max_age=0)
