@@ -216,11 +216,16 @@ CACHES = {
         else "filecache://" + env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / ".cache")),
     )
 }
+# Django's file cache lists its whole folder on every write; ours culls a folder at a time, so a
+# write costs the same with a million files (core.cache.FileCache).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"]["BACKEND"] = "core.cache.FileCache"
 # Culling is for the caches Django keeps itself. Redis and memcached evict by their own policy,
 # and their clients would take MAX_ENTRIES for a connection option and fail on every call.
 if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {
     "LocMemCache",
     "FileBasedCache",
+    "FileCache",
     "DatabaseCache",
 }:
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
@@ -236,6 +241,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # The anonymous page cache (core.page_cache): on in production, off while developing.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=not DEBUG)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# After a change, one process renders each page (and computes each remembered value) anew while
+# anonymous visitors are served the previous copy for at most this many seconds; 0: they wait.
+NEWSROOM_PAGE_CACHE_STALE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_STALE_SECONDS", default=5)
 # How long a CDN (s-maxage) may keep a public page before asking again; browsers always ask.
 NEWSROOM_CDN_MAX_AGE = env.int("NEWSROOM_CDN_MAX_AGE", default=30)
 # How long nginx in front (deploy/nginx) keeps a public page (X-Accel-Expires): a publish on
@@ -401,6 +409,9 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"  # answered with status 429 (AXES_HT
 # the browser closes. Django's login() gives a new session key at every sign-in.
 SESSION_IDLE_MINUTES = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Django's database sessions with keys that carry their signature: the page cache knows a
+# made-up session cookie without a query (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

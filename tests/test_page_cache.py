@@ -443,6 +443,8 @@ def test_a_publish_in_one_process_updates_what_another_process_serves(settings, 
         pytest.skip("the second process reads the test database by its file name")
     for cache_url in _shared_caches(tmp_path):
         settings.CACHES = {"default": environ.Env.cache_url_config(cache_url)}
+        if cache_url.startswith("filecache"):
+            settings.CACHES["default"]["BACKEND"] = "core.cache.FileCache"  # as production's
         cache.clear()
         port = _free_port()
         env = {

@@ -107,7 +107,7 @@ def test_production_shares_its_cache_between_processes_and_serves_stored_pages()
     """Every worker process must see a publish: the default production cache is on disk, not in
     one process's memory."""
     assert _cache_settings("false") == [
-        "django.core.cache.backends.filebased.FileBasedCache",
+        "core.cache.FileCache",
         "True",
     ]
     assert _cache_settings("true") == ["django.core.cache.backends.locmem.LocMemCache", "False"]

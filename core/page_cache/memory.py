@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
+from . import revalidation
 from .generation import generation
 
 _MISSING = object()
@@ -66,20 +67,41 @@ def remember[T](name: str, compute: Callable[[], T], keep: Callable[[T], bool] |
     Each process keeps what it has read (see ProcessMemory), so the value is shared between
     requests: treat it as read-only. `keep` may refuse to remember a value (one worth little and
     costly to hold). While developing (DEBUG), nothing is remembered, so that an edited template
-    shows at once."""
+    shows at once.
+
+    After a change, one process computes the value while the others wait for it, or, within an
+    anonymous page request, are given the previous generation's value for a few seconds
+    (see revalidation; such a page is then not stored)."""
     if settings.DEBUG:
         return compute()
-    token, _ = generation()
+    token, began = generation()
     value = remembered.get(token, name, _MISSING)
     if value is not _MISSING:
         return value
-    key = "page-cache:memo:" + hashlib.sha256(f"{token}:{name}".encode()).hexdigest()
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        if keep is not None and not keep(value):
-            return value
-        cache.set(key, value, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    key = "page-cache:memo:" + hashlib.sha256(name.encode()).hexdigest()
+    entry = cache.get(key)
+    if entry is None or entry[0] != token:
+        previous = entry
+        if revalidation.take_turn(key, token):
+            try:
+                return _compute(token, name, key, compute, keep)
+            finally:
+                revalidation.end_turn(key, token)
+        if previous is not None and revalidation.may_serve_previous(began):
+            revalidation.served_previous(name)
+            return previous[1]
+        if (entry := revalidation.wait_for(key, token)) is None:
+            return _compute(token, name, key, compute, keep)
+    remembered.set(token, name, entry[1], _size(entry[1]))
+    return entry[1]
+
+
+def _compute[T](token: str, name: str, key: str, compute: Callable[[], T], keep) -> T:
+    value = compute()
+    if keep is not None and not keep(value):
+        return value
+    # Kept past its generation, as the previous copy while the next one is computed.
+    cache.set(key, (token, value), 2 * settings.NEWSROOM_PAGE_CACHE_SECONDS)
     remembered.set(token, name, value, _size(value))
     return value
 

@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from .. import sessions
+from . import revalidation
 from .generation import generation, request_generation
 from .memory import pages
 
@@ -57,14 +59,17 @@ def _anonymous_read(request: HttpRequest) -> bool:
 
 def _signed_in(request: HttpRequest) -> bool:
     """Whether the session cookie names a session someone signed in to. A made-up cookie must
-    not send a request past the stored pages: it costs one session lookup, not a rendering."""
+    not send a request past the stored pages: with keys that carry their signature
+    (core.sessions), it costs no query; otherwise one session lookup, not a rendering."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
     if len(key) > 64 or not key.isascii() or not key.isalnum():
         return False  # not a key Django makes
-    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
-    return SESSION_KEY in store
+    engine = import_module(settings.SESSION_ENGINE).SessionStore
+    if getattr(engine, "signs_keys", False) and not sessions.is_issued(key):
+        return False
+    return SESSION_KEY in engine(key)
 
 
 def _public_page(request: HttpRequest, response: HttpResponse) -> bool:
@@ -92,9 +97,12 @@ def _vary_without_cookie(response: HttpResponse) -> None:
         del response["Vary"]
 
 
-def _page_key(request: HttpRequest, token: str) -> str:
+def _page_key(request: HttpRequest) -> str:
+    """The key of the address's stored page, whatever its generation: the stored entry names the
+    generation it was made for, and is served as the previous copy during the next one's first
+    seconds."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return PAGE_KEY_PREFIX + token + ":" + hashlib.sha256(address.encode()).hexdigest()
+    return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _mark_public(response: HttpResponse, began: int) -> None:
@@ -118,10 +126,16 @@ def _mark_public(response: HttpResponse, began: int) -> None:
     response["X-Accel-Expires"] = str(settings.NEWSROOM_FRONT_CACHE_SECONDS)
 
 
+# What this process stores, for one generation, in place of a page it rendered and could not
+# store (a form, an error): its next request for the address renders without taking a turn.
+_UNSTORED = (b"", {})
+
+
 class PageCacheMiddleware:
     """Serves anonymous GETs of public pages from the cache; marks every public page for
     conditional requests and CDNs. Placed first, so a stored page skips all other layers (the
-    headers they added are stored with it)."""
+    headers they added are stored with it). After a change, one process renders each page while
+    the others serve the previous copy or wait for the new one (see revalidation)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -138,40 +152,90 @@ class PageCacheMiddleware:
             settings.NEWSROOM_PAGE_CACHE
             and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
         )
-        key = _page_key(request, token) if stored else ""
-        if stored and (hit := self._stored(token, key)) is not None:
-            content, headers = hit
-            response = HttpResponse(content, headers=headers)
-            response["X-Page-Cache"] = "hit"
-            return self._conditional(request, response, began)
+        if not stored:
+            return self._render(request, current, "")
+        key = _page_key(request)
+        if (page := pages.get(token, key)) is _UNSTORED:
+            return self._render(request, current, key)
+        if page is None and (entry := cache.get(key)) is not None:
+            if entry[0] == token:
+                page = entry[1:]
+                pages.set(token, key, page, len(page[0]))
+            elif request.method == "GET":
+                return self._turn(request, current, key, previous=entry)
+        if page is None:
+            if request.method == "GET":
+                return self._turn(request, current, key, previous=None)
+            return self._render(request, current, key)
+        return self._serve(request, page, began, "hit")
+
+    def _turn(self, request, current, key, previous) -> HttpResponse:
+        """A miss: render the page if it is this process's turn; else serve the previous copy,
+        or wait for the one being rendered."""
+        token, began = current
+        if revalidation.take_turn(key, token):
+            try:
+                return self._render(request, current, key)
+            finally:
+                revalidation.end_turn(key, token)
+        if previous is not None and revalidation.recent(began):  # an anonymous visitor
+            return self._serve(request, previous[1:], began, "stale")
+        if (entry := revalidation.wait_for(key, token)) is not None:
+            page = entry[1:]
+            pages.set(token, key, page, len(page[0]))
+            return self._serve(request, page, began, "hit")
+        return self._render(request, current, key)
+
+    def _serve(self, request, page, began, state) -> HttpResponse:
+        content, headers = page
+        response = HttpResponse(content, headers=headers)
+        response["X-Page-Cache"] = state
+        if state == "stale":
+            _not_kept(response)
+            return self._conditional(request, response, None)
+        return self._conditional(request, response, began)
+
+    def _render(self, request: HttpRequest, current, key: str) -> HttpResponse:
+        token, began = current
         reset = request_generation.set(current)
+        allowed = revalidation.allow_previous()
         try:
             response = self.get_response(request)
+            previous = revalidation.previous_served()
         finally:
+            revalidation.disallow(allowed)
             request_generation.reset(reset)
         if not _public_page(request, response):
+            if key and request.method == "GET":
+                pages.set(token, key, _UNSTORED)
             return response
         _mark_public(response, began)
-        if stored and request.method == "GET":
+        if previous:
+            # Made with a value another process is computing anew: right for a few seconds,
+            # kept by nobody.
+            _not_kept(response)
+            response["X-Page-Cache"] = "stale"
+        elif key and request.method == "GET":
             page = (response.content, dict(response.items()))
-            cache.set(key, page, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            # Kept past its generation, as the previous copy while the next one is rendered.
+            cache.set(key, (token, *page), 2 * settings.NEWSROOM_PAGE_CACHE_SECONDS)
             pages.set(token, key, page, len(page[0]))
             response["X-Page-Cache"] = "miss"
         return self._conditional(request, response, began)
 
     @staticmethod
-    def _stored(token: str, key: str) -> tuple[bytes, dict] | None:
-        """The page as this process holds it, or as the shared cache does (another process may
-        have stored it)."""
-        if (page := pages.get(token, key)) is None and (page := cache.get(key)) is not None:
-            pages.set(token, key, page, len(page[0]))
-        return page
-
-    @staticmethod
-    def _conditional(request: HttpRequest, response: HttpResponse, began: int) -> HttpResponse:
-        """A 304 when the visitor holds this page (its Last-Modified is `began`, stored or not)."""
+    def _conditional(request: HttpRequest, response: HttpResponse, began) -> HttpResponse:
+        """A 304 when the visitor holds this page (its Last-Modified is `began`, stored or not;
+        a previous copy keeps its own)."""
         if request.method == "HEAD":
             response.content = b""
         return get_conditional_response(
             request, etag=response["ETag"], last_modified=began, response=response
         )
+
+
+def _not_kept(response: HttpResponse) -> None:
+    """A page of a previous generation, served while the current one is made: no browser, CDN or
+    front server may keep it."""
+    response.headers.pop("Cache-Control", None)
+    patch_cache_control(response, no_store=True, max_age=0)
