@@ -15,8 +15,9 @@ COUNTER = "downloads"
 
 
 def count(document_id: int) -> None:
-    """One more download of the document; never fails the download (a lost count is logged)."""
-    counters.add(COUNTER, document_id)
+    """One more download of the document, added to the shared cache within about a second by a
+    thread of this process (core.counters.add_soon); never fails the download."""
+    counters.add_soon(COUNTER, document_id)
 
 
 def pending(document_ids: list[int]) -> dict[Hashable, int]:

@@ -15,7 +15,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 CHUNK_SIZE = 64 * 1024
@@ -167,6 +173,9 @@ def serve(
     hand_over = _hand_over(storage, stored.name)
     if not is_get or hand_over:
         response = HttpResponse(status=206 if wanted and not hand_over else 200)
+    elif not wanted:
+        # The whole file: the server sends it with sendfile() where it can (wsgi.file_wrapper).
+        response = FileResponse(_open(storage, stored.name))
     else:
         response = StreamingHttpResponse(
             _stream(_open(storage, stored.name), start, length), status=206 if wanted else 200

@@ -96,8 +96,12 @@ def _fresh_cache():
     """Each test starts with an empty cache, so that no test sees another's cached tables."""
     from django.core.cache import cache
 
+    from core import counters
+
+    counters.forget_tally()
     cache.clear()
     yield
+    counters.forget_tally()
     cache.clear()
 
 

@@ -94,15 +94,16 @@ def test_a_download_is_served_when_the_cache_server_is_down(client, document, ca
     with socket.socket() as probe:  # a port nothing listens on: connections are refused
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    stopped = {
+    stopped = {  # as production configures Redis (newsroom/settings.py)
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
 
     with override_settings(CACHES=stopped):
         response, body = download(client, document)
+        assert download_counts.pending([document.pk]) == {}  # the tally met the stopped cache
         moved = download_counts.flush_download_counts.call()
 
     assert response.status_code == 200 and body == MINIMAL_PDF
@@ -203,3 +204,20 @@ def test_the_desk_shows_downloads_not_yet_moved_to_the_database(client, admin_cl
     assert '<td class="field-downloads">42</td>' in listing.content.decode()
     row = BeautifulSoup(detail.content, "html.parser").select_one(".field-downloads .readonly")
     assert row.get_text(strip=True) == "42"
+
+
+def test_a_download_is_counted_in_memory_and_reaches_the_shared_cache_within_seconds(
+    client, document
+):
+    import time
+
+    cache = caches["default"]
+    key = f"counter:downloads:{document.pk}"
+    download(client, document)
+    assert cache.get(key) is None  # the request wrote no count to the cache itself
+
+    deadline = time.monotonic() + 5
+    while cache.get(key) is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the process's tally thread moves it (core.counters.add_soon)
+    assert cache.get(key) == 1
+    assert downloads_counted(document) == 1

@@ -388,3 +388,34 @@ def test_a_file_missing_from_storage_is_a_404_and_a_log_line_not_a_dropped_conne
     assert response.status_code == 404
     assert document.file.name in caplog.text
     assert downloads_counted(document) == 0
+
+
+def test_a_repeated_download_reads_nothing_from_the_database(client, document):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    version_address = document.versions.get().get_absolute_url()
+    assert body(get(client, document)) == BODY
+    assert client.get(version_address).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, document)
+        version = client.get(version_address)
+
+    # Whether the document is public is remembered until something changes (a publish, a
+    # withdrawal, a new file, or an item's time passing: core.page_cache's generation).
+    assert [q["sql"] for q in queries] == []
+    assert body(again) == BODY and version.status_code == 200
+
+
+def test_a_remembered_download_stops_the_moment_its_release_is_withdrawn(client, document):
+    release = document.release_pdf_of.get()
+    version = document.versions.get()
+    assert get(client, document).status_code == 200
+    assert client.get(version.get_absolute_url()).status_code == 200
+
+    release.status = Status.WITHDRAWN
+    release.withdrawn_reason = "Published in error"
+    release.save()
+
+    assert get(client, document).status_code == 404
+    assert client.get(version.get_absolute_url()).status_code == 404
