@@ -419,3 +419,24 @@ def test_a_remembered_download_stops_the_moment_its_release_is_withdrawn(client,
 
     assert get(client, document).status_code == 404
     assert client.get(version.get_absolute_url()).status_code == 404
+
+
+def test_a_public_download_nginx_may_store_is_sent_whole_and_a_preview_is_handed_over(
+    client, editor, document, settings
+):
+    settings.MEDIA_CENTRE_SENDFILE = "x-accel-redirect"
+    settings.MEDIA_CENTRE_FRONT_CACHE_SECONDS = 1
+
+    public = get(client, document)
+    assert public.status_code == 200 and body(public) == BODY
+    assert public["X-Accel-Expires"] == "1"
+    assert "X-Accel-Redirect" not in public
+    assert public["Cache-Control"] == "public, max-age=300"
+
+    draft = make_document(content=BODY)
+    make_release(pdf=draft, status=Status.DRAFT)
+    client.force_login(editor)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200
+    assert preview["X-Accel-Redirect"] == f"/protected-media/{draft.file.name}"
+    assert "X-Accel-Expires" not in preview  # never stored by nginx
