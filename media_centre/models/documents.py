@@ -306,3 +306,6 @@ class DownloadLogPosition(models.Model):
     class Meta:
         verbose_name = _("download log position")
         verbose_name_plural = _("download log positions")
+
+    def __str__(self) -> str:
+        return f"{self.path} @ {self.offset}"
