@@ -40,6 +40,12 @@ _DOCUMENT_FIELDS = ("file", "file_name", "media_type", "size", "sha256", "file_u
 _VERSION_FIELDS = ("file", "file_name", "media_type", "size", "sha256", "created_at")
 
 
+def _found(fields: dict | None) -> bool:
+    # Addresses of nothing public (a probe, a withdrawn file) are not remembered: a crawler's
+    # made-up numbers fill no cache, and cost the one query they always did.
+    return fields is not None
+
+
 def _public_document(pk: int) -> dict | None:
     """The public document `pk`'s fields for serving, None when the public may not see it."""
     return remember(
@@ -50,6 +56,7 @@ def _public_document(pk: int) -> dict | None:
             .values("pk", *_DOCUMENT_FIELDS, "created_at")
             .first()
         ),
+        keep=_found,
     )
 
 
@@ -63,6 +70,7 @@ def _public_version(pk: int, number: int) -> dict | None:
             .values("document_id", "number", *_VERSION_FIELDS)
             .first()
         ),
+        keep=_found,
     )
 
 
