@@ -19,9 +19,13 @@ def _cores() -> int:
 
 wsgi_app = "newsroom.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
-# Sync workers, one per core: each request is CPU work (templates, SQLite), with no long waits.
+# One worker per core: each request is CPU work (templates, SQLite), with few long waits. Each
+# worker runs GUNICORN_THREADS requests at once (gthread; 1: a sync worker): requests that wait
+# for the disk (consent choices) then share one commit (core.group_commit), and connections are
+# kept alive for nginx's upstream keepalive.
 workers = int(os.environ.get("GUNICORN_WORKERS", _cores()))
-worker_class = "sync"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is stuck: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

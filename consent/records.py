@@ -2,9 +2,12 @@
 
 import hashlib
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from core.group_commit import GroupCommit
+from core.page_cache import remember
 from core.privacy import truncated_ip
 
 from .models import Category, ConsentRecord, PolicyVersion
@@ -12,7 +15,13 @@ from .state import Choice
 
 
 def text_hash(policy: PolicyVersion | None, language: str) -> str:
-    """SHA-256 of the banner and policy text (and category texts) a visitor of `language` saw."""
+    """SHA-256 of the banner and policy text (and category texts) a visitor of `language` saw,
+    computed once per generation (core.page_cache: a change to the policy or a category ends it)."""
+    version = policy.version if policy is not None else 0
+    return remember(f"consent:text-hash:{version}:{language}", lambda: _text_hash(policy, language))
+
+
+def _text_hash(policy: PolicyVersion | None, language: str) -> str:
     digest = hashlib.sha256()
     if policy is not None:
         for part in (policy.version, policy.banner_text, policy.introduction, policy.details):
@@ -35,7 +44,7 @@ def append(
     page: str = "",
 ) -> ConsentRecord:
     language = get_language() or "en"
-    return ConsentRecord.objects.create(
+    record = ConsentRecord(
         consent_id=choice.consent_id,
         action=action,
         method=method,
@@ -49,3 +58,14 @@ def append(
             request.headers.get("User-Agent", "").encode("utf-8", "replace")
         ).hexdigest(),
     )
+    _records.submit(record)
+    return record
+
+
+def _write(batch: list[ConsentRecord]) -> None:
+    with transaction.atomic():
+        ConsentRecord.objects.bulk_create(batch)
+
+
+# A choice is on disk before it is answered; choices made at the same moment share one commit.
+_records = GroupCommit(_write)

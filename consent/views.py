@@ -34,6 +34,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import languages, throttle
 from core.middleware import language_neutral
+from core.page_cache import remember
 from core.redirects import local_path
 
 from . import records, state
@@ -50,6 +51,12 @@ CookieChange = Callable[[HttpResponse], None]
 
 class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
+
+
+def _current_policy() -> PolicyVersion | None:
+    """The policy in force, read once per generation (a new version, or its time coming,
+    ends it: consent.apps); shared between requests, so read-only."""
+    return remember("consent:policy", PolicyVersion.objects.current)
 
 
 def _policy_version(policy: PolicyVersion | None) -> int:
@@ -211,7 +218,7 @@ def choose(request: HttpRequest) -> HttpResponse:
         method = method if method in CHOICE_METHODS else Method.BANNER
         wanted = set(data.getlist("category"))
 
-        policy = PolicyVersion.objects.current()
+        policy = _current_policy()
         categories = {}
         for row in Category.objects.table():
             if row["is_necessary"]:
@@ -265,7 +272,7 @@ def state_css(request: HttpRequest) -> HttpResponse:
     Never stored by a cache (`private, no-store`) and varying only on the consent cookie and
     `Sec-GPC`, so the pages that link it stay the same for everyone.
     """
-    _choice, hidden, changes = _settle(request, PolicyVersion.objects.current())
+    _choice, hidden, changes = _settle(request, _current_policy())
     response = HttpResponse(HIDE_BANNER if hidden else "", content_type="text/css; charset=utf-8")
     for change in changes:
         change(response)
@@ -280,7 +287,7 @@ def cookie_page(request: HttpRequest) -> HttpResponse:
 
     Per visitor, so `private, no-cache`; the form posts to `choose` like the banner's does.
     """
-    policy = PolicyVersion.objects.current()
+    policy = _current_policy()
     choice, _hidden, changes = _settle(request, policy)
     current_language = translation.get_language()
     categories = [
@@ -333,7 +340,7 @@ def cookie_page(request: HttpRequest) -> HttpResponse:
 @language_neutral
 def gpc_json(request: HttpRequest) -> HttpResponse:
     """Announce that the site honours Global Privacy Control (the GPC well-known resource)."""
-    policy = PolicyVersion.objects.current()
+    policy = _current_policy()
     last_update = policy.last_updated if policy is not None else timezone.localdate()
     response = JsonResponse({"gpc": True, "lastUpdate": last_update.isoformat()})
     patch_cache_control(response, public=True, max_age=24 * 60 * 60)

@@ -7,14 +7,21 @@ writes a new file), so here each counter is changed under an exclusive lock on a
 it: every process on the machine counts exactly. A flush adds what it read to the database,
 then takes exactly that off the counter, never resetting it, so counts that arrive meanwhile
 stay for the next flush.
+
+A busy page counts with `add_soon`: the count goes to a tally in the process's memory, and a
+thread of the process adds the tally to the cache about once a second (and when the process
+exits), so a request costs no cache write. A process killed outright loses its last second.
 """
 
+import atexit
 import contextlib
 import fcntl
 import hashlib
 import logging
 import os
 import secrets
+import threading
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from itertools import islice
 
@@ -26,6 +33,8 @@ logger = logging.getLogger(__name__)
 # A flush that has not finished by then is taken for dead, and another may start.
 FLUSH_LOCK_SECONDS = 300
 BATCH = 500
+# How often each process adds its tally of `add_soon` counts to the cache.
+TALLY_SECONDS = 1.0
 
 
 def _cache_key(name: str, key: Hashable) -> str:
@@ -73,8 +82,55 @@ def add(name: str, key: Hashable, amount: int = 1) -> bool:
     return True
 
 
+class _Tally:
+    """This process's counts not yet in the cache, and the thread that moves them there."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, Hashable]] = Counter()
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.pid = 0  # the process whose thread runs: a forked worker starts its own
+
+    def add(self, name: str, key: Hashable, amount: int) -> None:
+        with self.lock:
+            self.counts[name, key] += amount
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                self.counts = Counter({(name, key): amount})  # a parent's tally is the parent's
+                threading.Thread(target=self._run, name="counter-tally", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(TALLY_SECONDS)
+            self.wake.clear()
+            self.move()
+
+    def move(self) -> None:
+        """Add the tally to the cache now; what the cache refuses is lost and logged."""
+        with self.lock:
+            counts, self.counts = self.counts, Counter()
+        for (name, key), amount in counts.items():
+            add(name, key, amount)
+
+
+_tally = _Tally()
+atexit.register(_tally.move)
+
+
+def add_soon(name: str, key: Hashable, amount: int = 1) -> None:
+    """Count `amount` more for `key` within about a second, without waiting for the cache."""
+    _tally.add(name, key, amount)
+
+
+def forget_tally() -> None:
+    """Drop this process's counts not yet in the cache (tests start each with none)."""
+    with _tally.lock:
+        _tally.counts.clear()
+
+
 def pending(name: str, keys: Iterable[Hashable]) -> dict[Hashable, int]:
     """What is counted for each of `keys` and not yet flushed (keys without any are left out)."""
+    _tally.move()
     by_cache_key = {_cache_key(name, key): key for key in keys}
     if not by_cache_key:
         return {}

@@ -15,7 +15,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 CHUNK_SIZE = 64 * 1024
@@ -164,9 +170,15 @@ def serve(
     start, end = wanted if wanted else (0, max(stored.size - 1, 0))
     length = end - start + 1 if stored.size else 0
     is_get = request.method == "GET"
-    hand_over = _hand_over(storage, stored.name)
+    # A public file a front cache may keep (MEDIA_CENTRE_FRONT_CACHE_SECONDS) is sent whole, not
+    # handed over: nginx stores no answer it was handed, and sends the stored one itself.
+    front_cache = settings.MEDIA_CENTRE_FRONT_CACHE_SECONDS if stored.public else 0
+    hand_over = None if front_cache else _hand_over(storage, stored.name)
     if not is_get or hand_over:
         response = HttpResponse(status=206 if wanted and not hand_over else 200)
+    elif not wanted:
+        # The whole file: the server sends it with sendfile() where it can (wsgi.file_wrapper).
+        response = FileResponse(_open(storage, stored.name))
     else:
         response = StreamingHttpResponse(
             _stream(_open(storage, stored.name), start, length), status=206 if wanted else 200
@@ -182,7 +194,13 @@ def serve(
         response["Content-Length"] = str(length)
         if wanted:
             response["Content-Range"] = f"bytes {start}-{end}/{stored.size}"
-    if is_get and start == 0:  # a resumed download's later parts are not new downloads
+    if front_cache:
+        # How long nginx may answer with it (for nginx only; hidden from the client): a file
+        # withdrawn stops being sent within that time.
+        response["X-Accel-Expires"] = str(front_cache)
+    if is_get and start == 0 and not settings.MEDIA_CENTRE_DOWNLOAD_LOG:
+        # A resumed download's later parts are not new downloads. With the front server's
+        # download log, the worker counts from the log (download_log), every answer it sent.
         count()
     return response
 

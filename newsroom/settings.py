@@ -451,6 +451,11 @@ MEDIA_CENTRE_INLINE_TYPES = env.list("MEDIA_CENTRE_INLINE_TYPES", default=["appl
 MEDIA_CENTRE_DOWNLOAD_MAX_AGE = env.int("MEDIA_CENTRE_DOWNLOAD_MAX_AGE", default=300)
 MEDIA_CENTRE_SENDFILE = env.str("MEDIA_CENTRE_SENDFILE", default="")
 MEDIA_CENTRE_SENDFILE_ROOT = env.str("MEDIA_CENTRE_SENDFILE_ROOT", default="/protected-media/")
+# Behind nginx (deploy/nginx): how many seconds nginx may answer a public download from its cache
+# (0: never stored, every download reaches Django), and nginx's log of downloads, from which the
+# worker counts them (empty: Django counts each download it serves).
+MEDIA_CENTRE_FRONT_CACHE_SECONDS = env.int("MEDIA_CENTRE_FRONT_CACHE_SECONDS", default=0)
+MEDIA_CENTRE_DOWNLOAD_LOG = env.str("MEDIA_CENTRE_DOWNLOAD_LOG", default="")
 # Downloads are counted in the shared cache and added to the database this often (seconds).
 MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS = env.int("MEDIA_CENTRE_DOWNLOAD_COUNT_SECONDS", default=60)
 # Cookie consent: the cookie's name, how long a choice lasts, how long proof is kept, and how

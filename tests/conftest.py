@@ -96,8 +96,14 @@ def _fresh_cache():
     """Each test starts with an empty cache, so that no test sees another's cached tables."""
     from django.core.cache import cache
 
+    from core import counters, throttle
+
+    counters.forget_tally()
+    throttle.forget()
     cache.clear()
     yield
+    counters.forget_tally()
+    throttle.forget()
     cache.clear()
 
 

@@ -35,8 +35,12 @@ UA = "Mozilla/5.0 (X11; Linux x86_64) NewsroomTest/1.0"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The category table and the banner's policy are cached: each test starts and ends clean."""
+    from core import throttle
+
+    throttle.forget()
     cache.clear()
     yield
+    throttle.forget()
     cache.clear()
 
 

@@ -94,15 +94,16 @@ def test_a_download_is_served_when_the_cache_server_is_down(client, document, ca
     with socket.socket() as probe:  # a port nothing listens on: connections are refused
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    stopped = {
+    stopped = {  # as production configures Redis (newsroom/settings.py)
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
 
     with override_settings(CACHES=stopped):
         response, body = download(client, document)
+        assert download_counts.pending([document.pk]) == {}  # the tally met the stopped cache
         moved = download_counts.flush_download_counts.call()
 
     assert response.status_code == 200 and body == MINIMAL_PDF
@@ -203,3 +204,77 @@ def test_the_desk_shows_downloads_not_yet_moved_to_the_database(client, admin_cl
     assert '<td class="field-downloads">42</td>' in listing.content.decode()
     row = BeautifulSoup(detail.content, "html.parser").select_one(".field-downloads .readonly")
     assert row.get_text(strip=True) == "42"
+
+
+def test_a_download_is_counted_in_memory_and_reaches_the_shared_cache_within_seconds(
+    client, document
+):
+    import time
+
+    cache = caches["default"]
+    key = f"counter:downloads:{document.pk}"
+    download(client, document)
+    assert cache.get(key) is None  # the request wrote no count to the cache itself
+
+    deadline = time.monotonic() + 5
+    while cache.get(key) is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the process's tally thread moves it (core.counters.add_soon)
+    assert cache.get(key) == 1
+    assert downloads_counted(document) == 1
+
+
+def _log(path, *lines: str) -> None:
+    with open(path, "a") as log:
+        log.write("".join(lines))
+
+
+def test_downloads_in_the_front_servers_log_are_counted_once(client, document, settings, tmp_path):
+    log = tmp_path / "downloads.log"
+    settings.MEDIA_CENTRE_DOWNLOAD_LOG = str(log)
+    other = make_document(title="Other", content=MINIMAL_PDF)
+    address = f"/downloads/{document.pk}/annual-report-2025.pdf"
+    _log(
+        log,
+        f'200 GET "-" {address}\n',
+        f'206 GET "bytes=0-99" {address}\n',  # the first part of a download: counted
+        f'206 GET "bytes=100-" {address}\n',  # a resumed download's later part: not
+        f'304 GET "-" {address}\n',
+        f'200 HEAD "-" {address}\n',
+        f'404 GET "-" /downloads/{other.pk}/x.pdf\n',
+        f'200 GET "-" /downloads/{document.pk}/v1/annual-report-2025.pdf?x=1\n',
+        f'200 GET "-" /downloads/{other.pk}/other.pdf\n',
+        f'200 GET "-" {address}',  # nginx is still writing this line
+    )
+
+    assert downloads_counted(document) == 3
+    assert downloads_counted(other) == 1
+    assert downloads_counted(document) == 3  # each line once
+
+    _log(log, "\n")
+    assert downloads_counted(document) == 4
+
+
+def test_a_rotated_log_is_finished_before_the_new_one_is_read(document, settings, tmp_path):
+    log = tmp_path / "downloads.log"
+    settings.MEDIA_CENTRE_DOWNLOAD_LOG = str(log)
+    address = f"/downloads/{document.pk}/annual-report-2025.pdf"
+    _log(log, f'200 GET "-" {address}\n')
+    assert downloads_counted(document) == 1
+    _log(log, f'200 GET "-" {address}\n')  # after the last count, before the rotation
+    log.rename(tmp_path / "downloads.log.1")
+    _log(log, f'200 GET "-" {address}\n' * 2)
+
+    assert downloads_counted(document) == 4
+    log.write_text("")  # truncated in place (copytruncate)
+    _log(log, f'200 GET "-" {address}\n')
+    assert downloads_counted(document) == 5
+
+
+def test_with_the_front_servers_log_django_counts_nothing_itself(
+    client, document, settings, tmp_path
+):
+    settings.MEDIA_CENTRE_DOWNLOAD_LOG = str(tmp_path / "downloads.log")
+    response, body = download(client, document)
+    assert body == MINIMAL_PDF
+    assert download_counts.pending([document.pk]) == {}
+    assert downloads_counted(document) == 0  # no log yet: nothing to count, and no error

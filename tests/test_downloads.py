@@ -388,3 +388,55 @@ def test_a_file_missing_from_storage_is_a_404_and_a_log_line_not_a_dropped_conne
     assert response.status_code == 404
     assert document.file.name in caplog.text
     assert downloads_counted(document) == 0
+
+
+def test_a_repeated_download_reads_nothing_from_the_database(client, document):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    version_address = document.versions.get().get_absolute_url()
+    assert body(get(client, document)) == BODY
+    assert client.get(version_address).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, document)
+        version = client.get(version_address)
+
+    # Whether the document is public is remembered until something changes (a publish, a
+    # withdrawal, a new file, or an item's time passing: core.page_cache's generation).
+    assert [q["sql"] for q in queries] == []
+    assert body(again) == BODY and version.status_code == 200
+
+
+def test_a_remembered_download_stops_the_moment_its_release_is_withdrawn(client, document):
+    release = document.release_pdf_of.get()
+    version = document.versions.get()
+    assert get(client, document).status_code == 200
+    assert client.get(version.get_absolute_url()).status_code == 200
+
+    release.status = Status.WITHDRAWN
+    release.withdrawn_reason = "Published in error"
+    release.save()
+
+    assert get(client, document).status_code == 404
+    assert client.get(version.get_absolute_url()).status_code == 404
+
+
+def test_a_public_download_nginx_may_store_is_sent_whole_and_a_preview_is_handed_over(
+    client, editor, document, settings
+):
+    settings.MEDIA_CENTRE_SENDFILE = "x-accel-redirect"
+    settings.MEDIA_CENTRE_FRONT_CACHE_SECONDS = 1
+
+    public = get(client, document)
+    assert public.status_code == 200 and body(public) == BODY
+    assert public["X-Accel-Expires"] == "1"
+    assert "X-Accel-Redirect" not in public
+    assert public["Cache-Control"] == "public, max-age=300"
+
+    draft = make_document(content=BODY)
+    make_release(pdf=draft, status=Status.DRAFT)
+    client.force_login(editor)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200
+    assert preview["X-Accel-Redirect"] == f"/protected-media/{draft.file.name}"
+    assert "X-Accel-Expires" not in preview  # never stored by nginx

@@ -81,7 +81,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("media_centre", "0017_embargo_for_studies"),
+        ("media_centre", "0018_download_log_position"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from .alerts import (
     Frequency,
     Subscriber,
 )
-from .documents import AccessibilityRequest, Document, DocumentVersion
+from .documents import AccessibilityRequest, Document, DocumentVersion, DownloadLogPosition
 from .embargo import Basis, EmbargoAccess, EmbargoGrant, Journalist, MediaList
 from .events import Event, EventSession, EventSpeaker
 from .images import PendingImage, Rendition
@@ -34,6 +34,7 @@ __all__ = [
     "MediaList",
     "AccessibilityRequest",
     "DocumentVersion",
+    "DownloadLogPosition",
     "PendingImage",
     "Rendition",
     "DatePrecision",

@@ -292,3 +292,20 @@ class AccessibilityRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:media_centre_accessibilityrequest_change", args=[self.pk])
+
+
+class DownloadLogPosition(models.Model):
+    """How far the worker has counted the front server's log of downloads (one row a log file,
+    MEDIA_CENTRE_DOWNLOAD_LOG): moved in the transaction that adds the counts, so no line is
+    counted twice or skipped."""
+
+    path = models.CharField(max_length=500, unique=True)
+    inode = models.PositiveBigIntegerField(default=0)
+    offset = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("download log position")
+        verbose_name_plural = _("download log positions")
+
+    def __str__(self) -> str:
+        return f"{self.path} @ {self.offset}"

@@ -14,6 +14,7 @@ from django.http import (
     HttpResponseNotModified,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
@@ -22,72 +23,132 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import throttle
 from core.middleware import language_neutral
+from core.page_cache import remember
 
 from .. import download_counts, images
 from ..downloads import StoredFile, serve
 from ..forms import AccessibleVersionForm
-from ..models import Document, Rendition
+from ..models import Document, DocumentVersion, Rendition
 from ..notifications import notify_accessibility_request
 from ..permissions import can_preview
 
+# What serving a document's file needs, read once per generation of the site (core.page_cache):
+# any write to a document, its versions or an item linking it starts a new one, as does an
+# item's publish or withdrawal time passing, so a file stops being served the moment its item
+# is withdrawn, as its pages do.
+_DOCUMENT_FIELDS = ("file", "file_name", "media_type", "size", "sha256", "file_updated_at")
+_VERSION_FIELDS = ("file", "file_name", "media_type", "size", "sha256", "created_at")
 
-def _visible_document(request: HttpRequest, pk: int) -> tuple[Document, bool]:
-    """The document and whether the public may see it; staff may fetch any (a preview)."""
-    public = Document.objects.public().filter(pk=pk).first()
-    if public is not None:
-        return public, True
+
+def _found(fields: dict | None) -> bool:
+    # Addresses of nothing public (a probe, a withdrawn file) are not remembered: a crawler's
+    # made-up numbers fill no cache, and cost the one query they always did.
+    return fields is not None
+
+
+def _public_document(pk: int) -> dict | None:
+    """The public document `pk`'s fields for serving, None when the public may not see it."""
+    return remember(
+        f"media_centre:download:{pk}",
+        lambda: (
+            Document.objects.public()
+            .filter(pk=pk)
+            .values("pk", *_DOCUMENT_FIELDS, "created_at")
+            .first()
+        ),
+        keep=_found,
+    )
+
+
+def _public_version(pk: int, number: int) -> dict | None:
+    return remember(
+        f"media_centre:download:{pk}:{number}",
+        lambda: (
+            DocumentVersion.objects.filter(
+                document__in=Document.objects.public().filter(pk=pk), number=number
+            )
+            .values("document_id", "number", *_VERSION_FIELDS)
+            .first()
+        ),
+        keep=_found,
+    )
+
+
+def _previewed(request: HttpRequest, found):
+    """For staff who may preview: `found()` (a dict of fields, or None); 404 for the rest."""
     if can_preview(request, Document):
-        document = Document.objects.filter(pk=pk).first()
-        if document is not None:
-            return document, False
+        fields = found()
+        if fields is not None:
+            return fields
     raise Http404
 
 
-def _count_download(document: Document) -> Callable[[], None]:
-    # Counted in the shared cache, not the database: serving a file writes nothing.
-    return lambda: download_counts.count(document.pk)
+def _count_download(pk: int) -> Callable[[], None]:
+    # Counted in the process's memory, then the shared cache: serving a file writes nothing.
+    return lambda: download_counts.count(pk)
 
 
 @language_neutral
 @require_safe
 def download(request: HttpRequest, pk: int, file_name: str) -> HttpResponse:
     """A document at its stable address: the newest file, public only through a public item."""
-    document, public = _visible_document(request, pk)
-    if file_name != document.file_name:
-        return redirect(document, permanent=True)
+    fields = _public_document(pk)
+    public = fields is not None
+    if not public:
+        fields = _previewed(
+            request,
+            lambda: (
+                Document.objects.filter(pk=pk).values("pk", *_DOCUMENT_FIELDS, "created_at").first()
+            ),
+        )
+    if file_name != fields["file_name"]:
+        return redirect(
+            reverse("download", kwargs={"pk": pk, "file_name": fields["file_name"]}), permanent=True
+        )
     stored = StoredFile(
-        name=document.file.name,
-        download_name=document.file_name,
-        media_type=document.media_type,
-        size=document.size,
-        sha256=document.sha256,
-        last_modified=document.file_updated_at or document.created_at,
+        name=fields["file"],
+        download_name=fields["file_name"],
+        media_type=fields["media_type"],
+        size=fields["size"],
+        sha256=fields["sha256"],
+        last_modified=fields["file_updated_at"] or fields["created_at"],
         public=public,
     )
-    return serve(request, stored, count=_count_download(document))
+    return serve(request, stored, count=_count_download(pk))
 
 
 @language_neutral
 @require_safe
 def download_version(request: HttpRequest, pk: int, number: int, file_name: str) -> HttpResponse:
     """One version of a document, at an address whose content never changes."""
-    document, public = _visible_document(request, pk)
-    version = document.versions.filter(number=number).first()
-    if version is None:
-        raise Http404
-    if file_name != version.file_name:
-        return redirect(version, permanent=True)
+    fields = _public_version(pk, number)
+    public = fields is not None
+    if not public:
+        fields = _previewed(
+            request,
+            lambda: (
+                DocumentVersion.objects.filter(document_id=pk, number=number)
+                .values("document_id", "number", *_VERSION_FIELDS)
+                .first()
+            ),
+        )
+    if file_name != fields["file_name"]:
+        address = reverse(
+            "download-version",
+            kwargs={"pk": pk, "number": number, "file_name": fields["file_name"]},
+        )
+        return redirect(address, permanent=True)
     stored = StoredFile(
-        name=version.file.name,
-        download_name=version.file_name,
-        media_type=version.media_type,
-        size=version.size,
-        sha256=version.sha256,
-        last_modified=version.created_at,
+        name=fields["file"],
+        download_name=fields["file_name"],
+        media_type=fields["media_type"],
+        size=fields["size"],
+        sha256=fields["sha256"],
+        last_modified=fields["created_at"],
         immutable=True,
         public=public,
     )
-    return serve(request, stored, count=_count_download(document))
+    return serve(request, stored, count=_count_download(pk))
 
 
 @language_neutral
