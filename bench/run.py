@@ -32,6 +32,14 @@ import spike  # bench/spike.py
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
 MEDIA = WORK / "media"
+DOWNLOAD_LOG = WORK / "nginx-downloads.log"
+# Behind nginx, as README's deployment sets it: public downloads answered from nginx's cache,
+# previews handed over by X-Accel-Redirect, downloads counted from nginx's log (by the worker).
+BEHIND_NGINX = {
+    "MEDIA_CENTRE_SENDFILE": "x-accel-redirect",
+    "MEDIA_CENTRE_FRONT_CACHE_SECONDS": "1",
+    "MEDIA_CENTRE_DOWNLOAD_LOG": str(DOWNLOAD_LOG),
+}
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "wrk" / "report.lua"
 PYTHON = sys.executable
@@ -51,7 +59,9 @@ PAGE_TARGETS = {
     "download": 0.5,
     "consent-post": 0.3,
 }
-CACHED_TARGET = 0.8  # pages answered from the page cache
+# Pages answered from the page cache (issue 9): a share of /healthz, not of the minimal view.
+CACHED_TARGET = 0.8
+CACHED_PAGES = {"release-list", "release-list-deep", "release-detail"}
 NGINX_TARGETS = {"download": 2.0}  # nginx sends the bytes: twice the minimal Django view
 TAIL_FACTOR = 10
 # The news spike: no errors, p99 under this, memory flat (growth under this share).
@@ -380,8 +390,7 @@ def measure(binary: str, database: Path, pages: list[Page], page_cache: str, arg
     fronts = ["direct"] + (["nginx"] if page_cache in args.nginx_modes.split(",") else [])
     started = time.monotonic()
     for front in fronts:
-        # Behind nginx, downloads are handed over by X-Accel-Redirect, as README's deployment says.
-        more = {"MEDIA_CENTRE_SENDFILE": "x-accel-redirect"} if front == "nginx" else {}
+        more = BEHIND_NGINX if front == "nginx" else {}
         with contextlib.ExitStack() as stack:
             process, base = stack.enter_context(
                 gunicorn(database, page_cache, log, cache_dir / front, **more)
@@ -389,17 +398,23 @@ def measure(binary: str, database: Path, pages: list[Page], page_cache: str, arg
             if front == "nginx":
                 print("  through nginx:")
                 base = stack.enter_context(
-                    spike.nginx([base.removeprefix("http://")], MEDIA, WORK / "nginx.log")
+                    spike.nginx(
+                        [base.removeprefix("http://")], MEDIA, DOWNLOAD_LOG, WORK / "nginx.log"
+                    )
                 )
             memory = Memory(process.pid).start()
             for page in pages:
+                if front == "nginx" and page.name == BASELINE:
+                    continue  # the baseline is Django's; through nginx it waits on its cache lock
                 rows.append(measure_page(binary, base, page, memory, args) | {"front": front})
             memory.stop()
             workers = len(children(process.pid))
             samples += memory.samples
     baseline = next((r["rps"] for r in rows if r["page"] == BASELINE and r["front"] == "direct"), 0)
+    healthz = next((r["rps"] for r in rows if r["page"] == "healthz" and r["front"] == "direct"), 0)
     for row in rows:
         row["ratio"] = row["rps"] / (baseline or 1)
+        row["ratio_healthz"] = row["rps"] / healthz if healthz else None
         row["targets"] = targets(row, page_cache)
     return {
         "page_cache": page_cache,
@@ -448,10 +463,12 @@ def measure_spike(binary: str, database: Path, found: dict, args) -> dict:
     shutil.rmtree(cache_dir, ignore_errors=True)
     rows = spike.mix(found["newest"], found["document"])
     runs = []
-    more = {"MEDIA_CENTRE_SENDFILE": "x-accel-redirect"}
+    more = BEHIND_NGINX
     with gunicorn(database, "true", log, cache_dir, **more) as (process, base):
         baseline = wrk(binary, base, Page(BASELINE, "/__bench/minimal"), args.duration, args)
-        with spike.nginx([base.removeprefix("http://")], MEDIA, WORK / "nginx.log") as front:
+        with spike.nginx(
+            [base.removeprefix("http://")], MEDIA, DOWNLOAD_LOG, WORK / "nginx.log"
+        ) as front:
             for path in spike.shuffle_check(rows):
                 fetch(front, Page("check", path))
             for publishing in (False, True):
@@ -510,6 +527,10 @@ def targets(row: dict, page_cache: str) -> dict[str, bool]:
     if wanted is not None:
         checks["ratio"] = row["ratio"] >= wanted
     row["ratio_target"] = wanted
+    if row["front"] == "direct" and page_cache == "true" and row["page"] in CACHED_PAGES:
+        # Issue 9's target for stored pages is a share of /healthz, which goes through all the
+        # middleware a stored page skips most of.
+        checks["cached"] = (row["ratio_healthz"] or 0) >= CACHED_TARGET
     return checks
 
 
@@ -517,8 +538,8 @@ def ratio_target(page: str, front: str, page_cache: str) -> float | None:
     """The share of the baseline a page must reach, if it has a target."""
     if front == "nginx":
         return NGINX_TARGETS.get(page)
-    if page_cache == "true" and page in {"release-list", "release-list-deep", "release-detail"}:
-        return CACHED_TARGET
+    if page_cache == "true" and page in CACHED_PAGES:
+        return None  # see "cached" in targets()
     return PAGE_TARGETS.get(page)
 
 
@@ -611,11 +632,10 @@ def markdown(report: dict) -> str:
         for row in mode["pages"]:
             failed = [name for name, ok in row["targets"].items() if not ok]
             verdict = "pass" if not failed else "FAIL: " + ", ".join(failed)
-            wanted = row.get("ratio_target")
             lines.append(
                 f"| {row['page']} | {row['front']} | {row['rps']:.0f} "
                 f"| {row['ratio']:.2f}{mark(row, 'ratio')} "
-                f"| {f'≥ {wanted:g}' if wanted is not None else ''} "
+                f"| {target_text(row)} "
                 f"| {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
                 f"| {row['p99_ms']:.1f}{mark(row, 'tail')} | {row['errors']}{mark(row, 'errors')} "
                 f"| {row['rss_peak_kb'] / 1024:.0f} "
@@ -639,6 +659,14 @@ def markdown(report: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def target_text(row: dict) -> str:
+    if row.get("ratio_target") is not None:
+        return f"≥ {row['ratio_target']:g}"
+    if "cached" in row["targets"]:
+        return f"≥ {CACHED_TARGET:g} of healthz ({row['ratio_healthz']:.2f}){mark(row, 'cached')}"
+    return ""
 
 
 def spike_markdown(result: dict) -> list[str]:

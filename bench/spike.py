@@ -86,10 +86,15 @@ def _listening(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def nginx(upstreams: list[str], media_root: Path, log: Path):
+def nginx(upstreams: list[str], media_root: Path, download_log: Path, log: Path):
     """deploy/nginx's locations in front of `upstreams`; yields nginx's base URL."""
     port = free_port()
-    env = {**os.environ, "NGINX_PORT": str(port), "DJANGO_MEDIA_ROOT": str(media_root)}
+    env = {
+        **os.environ,
+        "NGINX_PORT": str(port),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "NGINX_DOWNLOAD_LOG": str(download_log),
+    }
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(ROOT / "bin" / "with-nginx"), ",".join(upstreams), "sleep", "infinity"],
