@@ -46,7 +46,9 @@ def newest_of(model, **wanted: tuple[QuerySet, str]) -> dict:
         model,
         **{
             name: Subquery(
-                queryset.order_by(f"-{field}").filter(**{f"{field}__isnull": False}).values(field)[:1]
+                queryset.order_by(f"-{field}")
+                .filter(**{f"{field}__isnull": False})
+                .values(field)[:1]
             )
             for name, (queryset, field) in wanted.items()
         },
