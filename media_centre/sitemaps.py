@@ -49,7 +49,7 @@ class _Addresses:
         for key, (_value, text) in markers.items():
             if path.count(text) != 1:
                 raise ValueError(f"the marker of {key} is not unique in {path}")
-            path = path.replace(text, "{%s}" % key)
+            path = path.replace(text, "{" + key + "}")
         self.tail = path
 
     def paths(self, **values) -> list[str]:
