@@ -1,12 +1,14 @@
 """iCalendar: a feed of events and one .ics per event, with time zones and a stable UID."""
 
 import datetime as dt
+from functools import lru_cache
 
 import icalendar
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
@@ -14,7 +16,11 @@ from core.middleware import language_neutral
 
 from .models import Event
 
-CALENDAR_LENGTH = 500
+# The feed holds what a calendar needs, not the whole history: the events from a year back
+# onward, at most CALENDAR_LENGTH of them, the nearest to today first (the upcoming ones, then
+# the latest past ones). Its cost stays the same however large the archive grows.
+CALENDAR_PAST_DAYS = 365
+CALENDAR_LENGTH = 100
 
 STATUS = {
     Event.EventStatus.CANCELLED: "CANCELLED",
@@ -66,11 +72,24 @@ def _calendar(request: HttpRequest, events: list[Event], name: str) -> bytes:
         calendar.add_component(_vevent(request, event))
     if events:
         days = [event.start_date for event in events]
-        calendar.add_missing_timezones(
-            first_date=min(days) - dt.timedelta(days=366),
-            last_date=max(days) + dt.timedelta(days=366),
-        )
+        first, last = min(days).year - 1, max(days).year + 1
+        for position, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+            zone = _time_zone(tzid, first, last)
+            if zone is not None:
+                calendar.subcomponents.insert(position, zone)
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=64)
+def _time_zone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone | None:
+    """A VTIMEZONE for whole years, made once per process: icalendar computes its transitions
+    hour by hour (about 0.1 s a zone), and they do not change. Read only, shared by calendars."""
+    try:
+        return icalendar.Timezone.from_tzid(
+            tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 12, 31)
+        )
+    except ValueError:
+        return None
 
 
 def _response(content: bytes) -> HttpResponse:
@@ -84,9 +103,24 @@ def _public_events():
 @language_neutral
 @require_safe
 def event_calendar(request: HttpRequest) -> HttpResponse:
-    """The latest published events, in English: the address has no language."""
+    """Upcoming and recent published events (see CALENDAR_LENGTH), in English: the address has
+    no language. Two short walks of the events' date index, from today forward and back."""
     with translation.override(settings.LANGUAGE_CODE):
-        events = list(_public_events().order_by("-start_date", "-pk")[:CALENDAR_LENGTH])
+        today = timezone.localdate()
+        events = Event.objects.published().filter(start_date__isnull=False).order_by()
+        upcoming = list(
+            events.filter(start_date__gte=today).order_by("start_date", "pk")[:CALENDAR_LENGTH]
+        )
+        since = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
+        past = list(
+            events.filter(start_date__gte=since, start_date__lt=today).order_by(
+                "-start_date", "-pk"
+            )[: CALENDAR_LENGTH - len(upcoming)]
+            if len(upcoming) < CALENDAR_LENGTH
+            else []
+        )
+        events = [*reversed(upcoming), *past]  # newest first, as before
+        prefetch_related_objects(events, "organisers")
         name = f"{settings.MEDIA_CENTRE_SITE_NAME} · {gettext('Events')}"
         return _response(_calendar(request, events, name))
 
