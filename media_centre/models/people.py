@@ -203,6 +203,12 @@ class Person(DeskNamed, MadeAddress, Translated, Publishable):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Counting the published items (a list's pages) reads this narrow index only.
+            models.Index(fields=["status", "publish_at", "unpublish_at"], name="person_published"),
+            # The speakers' sitemap: its newest change, by a walk down this index.
+            models.Index(fields=["updated_at"], name="person_updated"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         permissions = [("publish_person", _("Can publish, schedule and withdraw speaker profiles"))]
