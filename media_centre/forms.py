@@ -1,6 +1,5 @@
 """The filters of the public lists, validated like any other form."""
 
-import copy
 from collections.abc import Callable
 from functools import partial
 from html import escape
@@ -89,18 +88,22 @@ class ListFilterForm(forms.Form):
                 key = f"filter-choices:{name}:{get_language()}"
                 if name == "organisation" and organisations:
                     key += f":{organisations[0]}"
-                    field = copy.copy(field)  # its choices only, the queryset stays for validation
-                    field.queryset = organisations[1]().only("name", "short_name", "slug")
-                iterator = field.iterator(field)
-                self.fields[name].choices = partial(
-                    self._with_chosen,
-                    name,
-                    partial(
-                        page_cache.remember,
-                        key,
-                        lambda iterator=iterator: [(str(v), str(label)) for v, label in iterator],
-                    ),
+                    compute = partial(self._offered, field, organisations[1])
+                else:
+                    iterator = field.iterator(field)
+                    compute = lambda iterator=iterator: [  # noqa: E731
+                        (str(v), str(label)) for v, label in iterator
+                    ]
+                field.choices = partial(
+                    self._with_chosen, name, partial(page_cache.remember, key, compute)
                 )
+
+    @staticmethod
+    def _offered(field, organisations: Callable[[], QuerySet]) -> list[tuple[str, str]]:
+        chosen = organisations().only("name", "short_name", "slug")
+        return [("", str(field.empty_label))] + [
+            (str(o.slug), str(field.label_from_instance(o))) for o in chosen
+        ]
 
     def _with_chosen(self, name: str, offered: Callable[[], list]) -> list:
         """The choices offered, and the one chosen if it is not among them (an organisation

@@ -187,8 +187,6 @@ class Event(MadeAddress, Noted, Translated, Publishable):
                 ],
                 name="event_list_order",
             ),
-            # Counting the published items (a list's pages) reads this narrow index only.
-            models.Index(fields=["status", "publish_at", "unpublish_at"], name="event_published"),
         ]
         verbose_name = _("event")
         verbose_name_plural = _("events")

@@ -79,10 +79,6 @@ class MoU(MadeAddress, Noted, Translated, Publishable):
 
     class Meta:
         ordering = ["-signed_on", "-pk"]
-        indexes = [
-            # Counting the published items (a list's pages) reads this narrow index only.
-            models.Index(fields=["status", "publish_at", "unpublish_at"], name="mou_published"),
-        ]
         verbose_name = _("MoU")
         verbose_name_plural = _("MoUs")
         permissions = [("publish_mou", _("Can publish, schedule and withdraw MoUs"))]

@@ -204,8 +204,6 @@ class Person(DeskNamed, MadeAddress, Translated, Publishable):
     class Meta:
         ordering = ["name"]
         indexes = [
-            # Counting the published items (a list's pages) reads this narrow index only.
-            models.Index(fields=["status", "publish_at", "unpublish_at"], name="person_published"),
             # The speakers' sitemap: its newest change, by a walk down this index.
             models.Index(fields=["updated_at"], name="person_updated"),
         ]

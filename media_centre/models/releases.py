@@ -171,8 +171,6 @@ class PressRelease(MadeAddress, Noted, Translated, Publishable):
                 fields=["-release_date", "-publish_at", "-id", "status", "unpublish_at"],
                 name="release_list_order",
             ),
-            # Counting the published items (a list's pages) reads this narrow index only.
-            models.Index(fields=["status", "publish_at", "unpublish_at"], name="release_published"),
         ]
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")

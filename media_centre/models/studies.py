@@ -93,8 +93,6 @@ class Study(MadeAddress, Noted, Translated, Publishable):
                 fields=["-publication_date", "-id", "status", "publish_at", "unpublish_at"],
                 name="study_list_order",
             ),
-            # Counting the published items (a list's pages) reads this narrow index only.
-            models.Index(fields=["status", "publish_at", "unpublish_at"], name="study_published"),
         ]
         verbose_name = _("study")
         verbose_name_plural = _("studies")
