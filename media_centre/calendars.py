@@ -112,14 +112,10 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
             events.filter(start_date__gte=today).order_by("start_date", "pk")[:CALENDAR_LENGTH]
         )
         since = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
-        past = list(
-            events.filter(start_date__gte=since, start_date__lt=today).order_by(
-                "-start_date", "-pk"
-            )[: CALENDAR_LENGTH - len(upcoming)]
-            if len(upcoming) < CALENDAR_LENGTH
-            else []
-        )
-        events = [*reversed(upcoming), *past]  # newest first, as before
+        past = events.filter(start_date__gte=since, start_date__lt=today)
+        past = list(past.order_by("-start_date", "-pk")[:CALENDAR_LENGTH])
+        # Newest first, as before: the upcoming ones, then as many past ones as fit.
+        events = [*reversed(upcoming), *past[: CALENDAR_LENGTH - len(upcoming)]]
         prefetch_related_objects(events, "organisers")
         name = f"{settings.MEDIA_CENTRE_SITE_NAME} · {gettext('Events')}"
         return _response(_calendar(request, events, name))
