@@ -243,7 +243,7 @@ def test_a_section_page_reads_one_range_of_ids(client):
     with CaptureQueriesContext(connection) as queries:
         parse(client, reverse("sitemap-section", args=["releases"]) + "?p=1")
     read = queries.captured_queries[-1]["sql"]  # after the section's facts
-    assert read.startswith('SELECT "media_centre_pressrelease"."slug"')
+    assert '"media_centre_pressrelease"."id" <=' in read
     assert '"media_centre_pressrelease"."id" >' in read and "OFFSET" not in read
 
 
