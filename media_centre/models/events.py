@@ -187,6 +187,7 @@ class Event(MadeAddress, Noted, Translated, Publishable):
                 ],
                 name="event_list_order",
             ),
+            *Publishable.publishing_indexes("event"),
         ]
         verbose_name = _("event")
         verbose_name_plural = _("events")

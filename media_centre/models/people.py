@@ -206,6 +206,7 @@ class Person(DeskNamed, MadeAddress, Translated, Publishable):
         indexes = [
             # The speakers' sitemap: its newest change, by a walk down this index.
             models.Index(fields=["updated_at"], name="person_updated"),
+            *Publishable.publishing_indexes("person"),
         ]
         verbose_name = _("person")
         verbose_name_plural = _("people")

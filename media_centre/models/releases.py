@@ -171,6 +171,7 @@ class PressRelease(MadeAddress, Noted, Translated, Publishable):
                 fields=["-release_date", "-publish_at", "-id", "status", "unpublish_at"],
                 name="release_list_order",
             ),
+            *Publishable.publishing_indexes("release"),
         ]
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")

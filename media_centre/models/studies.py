@@ -93,6 +93,7 @@ class Study(MadeAddress, Noted, Translated, Publishable):
                 fields=["-publication_date", "-id", "status", "publish_at", "unpublish_at"],
                 name="study_list_order",
             ),
+            *Publishable.publishing_indexes("study"),
         ]
         verbose_name = _("study")
         verbose_name_plural = _("studies")
