@@ -249,3 +249,20 @@ def test_the_feed_holds_upcoming_and_the_last_years_events_nearest_first(client,
     assert titles() == [e.title for e in (later, soon, running)]
     monkeypatch.setattr(calendars, "CALENDAR_LENGTH", 1)
     assert titles() == ["Soon"]
+
+
+def test_long_and_special_text_survives_folding_and_escaping(client):
+    """Written line by line: every line at most 75 octets (never cut inside a character), and
+    commas, semicolons, backslashes and line ends read back as written."""
+    title = "綠色金融論壇：碳市場、轉型金融; and a very long English tail, with commas \\ slashes"
+    summary = "第一行，含逗號;\n第二行 — " + "長" * 60
+    event = make_event(title=title, summary=summary, start_date=recent(), venue="Hall; A, B")
+
+    for url in (reverse("event-calendar"), ics_url(event)):
+        response, calendar = get_calendar(client, url)
+        assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+        response.content.decode("utf-8")  # no character was cut
+        vevent = only_event(calendar)
+        assert str(vevent["SUMMARY"]) == title
+        assert str(vevent["DESCRIPTION"]).startswith(summary)
+        assert str(vevent["LOCATION"]).startswith("Hall; A, B")
