@@ -20,7 +20,7 @@ from .models import Event
 # onward, at most CALENDAR_LENGTH of them, the nearest to today first (the upcoming ones, then
 # the latest past ones). Its cost stays the same however large the archive grows.
 CALENDAR_PAST_DAYS = 365
-CALENDAR_LENGTH = 100
+CALENDAR_LENGTH = 50
 
 STATUS = {
     Event.EventStatus.CANCELLED: "CANCELLED",
@@ -151,11 +151,14 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         events = Event.objects.published().filter(start_date__isnull=False).order_by()
         upcoming = list(
-            events.filter(start_date__gte=today).order_by("start_date", "pk")[:CALENDAR_LENGTH]
+            events.filter(start_date__gte=today).order_by("start_date", "start_time", "pk")[
+                :CALENDAR_LENGTH
+            ]
         )
         since = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
         past = events.filter(start_date__gte=since, start_date__lt=today)
-        past = list(past.order_by("-start_date", "-pk")[:CALENDAR_LENGTH])
+        # In the order of the list's index (event_list_order), so the walk stops at the limit.
+        past = list(past.order_by("-start_date", "-start_time", "-pk")[:CALENDAR_LENGTH])
         # Newest first, as before: the upcoming ones, then as many past ones as fit.
         events = [*reversed(upcoming), *past[: CALENDAR_LENGTH - len(upcoming)]]
         prefetch_related_objects(events, "organisers")
