@@ -135,3 +135,25 @@ def test_each_list_offers_its_own_organisations(client):
     assert organisation_options(client, reverse("media_centre:release-list")) == ["on-releases"]
     events = reverse("media_centre:event-list") + "?when=past"
     assert organisation_options(client, events) == ["on-ev"]
+
+
+def test_a_list_pages_through_its_newest_items_and_the_years_reach_the_rest(client, monkeypatch):
+    """Counting stops at LIST_MAX_ITEMS (a walk of the list's index, not a COUNT of every row):
+    the unfiltered list pages through the newest ones; a year's filter reaches the older ones."""
+    from media_centre.views import lists
+
+    monkeypatch.setattr(lists, "LIST_MAX_ITEMS", 3)
+    monkeypatch.setattr(lists.ReleaseList, "paginate_by", 2)
+    releases = [make_release(release_date=dt.date(2020 + i, 1, 1)) for i in range(5)]
+    url = reverse("media_centre:release-list")
+
+    def shown(address: str) -> list[str]:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        return [a["href"] for a in BeautifulSoup(response.content, "html.parser").select("a")]
+
+    on_pages = shown(url) + shown(f"{url}?page=2")
+    newest, oldest = releases[-1].get_absolute_url(), releases[0].get_absolute_url()
+    assert newest in on_pages and oldest not in on_pages
+    assert client.get(f"{url}?page=3").status_code == 404
+    assert oldest in shown(f"{url}?year=2020")

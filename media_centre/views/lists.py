@@ -31,6 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A list pages through at most this many items (the newest); older ones are reached through the
+# year filter and the yearly archives (and sitemaps, search). Counting stops there, so a list's
+# count costs the same at 20,000 items or 100,000 (COUNT(*) read every published row).
+LIST_MAX_ITEMS = 10_000
+
+
 class RememberedCountPaginator(Paginator):
     def __init__(self, *args, count_name: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,7 +44,11 @@ class RememberedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return page_cache.remember(self.count_name, lambda: Paginator.count.func(self))
+        """The number of items, up to LIST_MAX_ITEMS: a walk of the list's index that stops
+        there, once per content change."""
+        return page_cache.remember(
+            self.count_name, lambda: self.object_list[:LIST_MAX_ITEMS].count()
+        )
 
 
 RECENT_ITEMS = 300  # the newest published items whose organisations a filter offers
