@@ -1,9 +1,11 @@
 """The filters of the public lists, validated like any other form."""
 
+from collections.abc import Callable
 from functools import partial
 from html import escape
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -53,7 +55,17 @@ class ListFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, widget=QuickSelect)
 
-    def __init__(self, *args, offered: tuple[str, ...], years: list[int], kinds=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        offered: tuple[str, ...],
+        years: list[int],
+        kinds=None,
+        organisations: tuple[str, Callable[[], QuerySet]] | None = None,
+        **kwargs,
+    ):
+        """`organisations`: (the list's name, the organisations its filter offers); without it,
+        every organisation."""
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in offered:
@@ -73,12 +85,34 @@ class ListFilterForm(forms.Form):
                 # The names in this language, read once per content change, and only when the
                 # form is drawn (validation asks the database about the value a visitor sends).
                 field = self.fields[name]
-                iterator = field.iterator(field)
+                key = f"filter-choices:{name}:{get_language()}"
+                if name == "organisation" and organisations:
+                    key += f":{organisations[0]}"
+                    compute = partial(self._offered, field, organisations[1])
+                else:
+                    iterator = field.iterator(field)
+                    compute = lambda iterator=iterator: [  # noqa: E731
+                        (str(v), str(label)) for v, label in iterator
+                    ]
                 field.choices = partial(
-                    page_cache.remember,
-                    f"filter-choices:{name}:{get_language()}",
-                    lambda iterator=iterator: [(str(v), str(label)) for v, label in iterator],
+                    self._with_chosen, name, partial(page_cache.remember, key, compute)
                 )
+
+    @staticmethod
+    def _offered(field, organisations: Callable[[], QuerySet]) -> list[tuple[str, str]]:
+        chosen = organisations().only("name", "short_name", "slug")
+        return [("", str(field.empty_label))] + [
+            (str(o.slug), str(field.label_from_instance(o))) for o in chosen
+        ]
+
+    def _with_chosen(self, name: str, offered: Callable[[], list]) -> list:
+        """The choices offered, and the one chosen if it is not among them (an organisation
+        linked from its own page, not among the list's most frequent)."""
+        choices = offered()
+        chosen = getattr(self, "cleaned_data", {}).get(name)
+        if chosen is not None and str(chosen.slug) not in {value for value, _label in choices}:
+            return [*choices, (chosen.slug, str(self.fields[name].label_from_instance(chosen)))]
+        return choices
 
     @property
     def active(self) -> bool:

@@ -121,8 +121,13 @@ def test_event_status_is_carried(client, status, expected):
     assert str(vevent["STATUS"]) == expected
 
 
+def recent() -> dt.date:
+    """A day inside the feed's window (a year back onward)."""
+    return timezone.localdate() - dt.timedelta(days=20)
+
+
 def test_uid_is_stable_across_requests_and_calendars(client):
-    event = make_event()
+    event = make_event(start_date=recent())
 
     first = only_event(get_calendar(client, ics_url(event))[1])["UID"]
     second = only_event(get_calendar(client, ics_url(event, "zh-hant"))[1])["UID"]
@@ -132,7 +137,9 @@ def test_uid_is_stable_across_requests_and_calendars(client):
 
 
 def test_single_event_title_follows_the_language_and_the_feed_is_english(client):
-    event = make_event(title="Green finance forum", title_zh_hant="綠色金融論壇")
+    event = make_event(
+        title="Green finance forum", title_zh_hant="綠色金融論壇", start_date=recent()
+    )
 
     chinese = only_event(get_calendar(client, ics_url(event, "zh-hant"))[1])
     feed = only_event(get_calendar(client, reverse("event-calendar"))[1])
@@ -157,7 +164,7 @@ def _hidden_events() -> list[Event]:
 
 
 def test_unpublished_events_are_absent_from_the_feed(client):
-    make_event(title="Public")
+    make_event(title="Public", start_date=recent())
     _hidden_events()
 
     _, calendar = get_calendar(client, reverse("event-calendar"))
@@ -195,7 +202,7 @@ def _make_events(count: int) -> set[str]:
         zone = ("Asia/Shanghai", "Asia/Hong_Kong", "Europe/London")[i % 3]
         timed = i % 3 != 0 or i % 2 == 1
         event = make_event(
-            start_date=dt.date(2025, 1, 1) + dt.timedelta(days=i),
+            start_date=recent() + dt.timedelta(days=i),
             start_time=dt.time(10) if timed else None,
             time_zone=zone,
         )
@@ -209,8 +216,53 @@ def _make_events(count: int) -> set[str]:
 def test_calendar_query_count_is_constant(client, django_assert_max_num_queries, count):
     zones = _make_events(count)
     page_cache.generation()  # started once after the writes (one query), not by every calendar
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # upcoming, the last year's, their organisers
         _, calendar = get_calendar(client, reverse("event-calendar"))
     assert len(calendar.walk("VEVENT")) == count
     assert {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")} == zones
     assert len(zones) == (2 if count == 3 else 3)
+
+
+def test_the_feed_holds_upcoming_and_the_last_years_events_nearest_first(client, monkeypatch):
+    """What a calendar needs, not the whole history: a year back onward, and at most
+    CALENDAR_LENGTH events, the upcoming ones first, then the latest past ones."""
+    from media_centre import calendars
+
+    today = timezone.localdate()
+    old = make_event(title="Two years ago", start_date=today - dt.timedelta(days=730))
+    edge = make_event(title="Eleven months ago", start_date=today - dt.timedelta(days=335))
+    last_week = make_event(title="Last week", start_date=today - dt.timedelta(days=7))
+    running = make_event(
+        title="Running", start_date=today - dt.timedelta(days=1), end_date=today + dt.timedelta(1)
+    )
+    soon = make_event(title="Soon", start_date=today + dt.timedelta(days=3))
+    later = make_event(title="Later", start_date=today + dt.timedelta(days=90))
+
+    def titles() -> list[str]:
+        _, calendar = get_calendar(client, reverse("event-calendar"))
+        return [str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")]
+
+    assert titles() == [e.title for e in (later, soon, running, last_week, edge)]
+    assert old.title not in titles()
+    monkeypatch.setattr(calendars, "CALENDAR_LENGTH", 3)
+    page_cache.invalidate()
+    assert titles() == [e.title for e in (later, soon, running)]
+    monkeypatch.setattr(calendars, "CALENDAR_LENGTH", 1)
+    assert titles() == ["Soon"]
+
+
+def test_long_and_special_text_survives_folding_and_escaping(client):
+    """Written line by line: every line at most 75 octets (never cut inside a character), and
+    commas, semicolons, backslashes and line ends read back as written."""
+    title = "綠色金融論壇：碳市場、轉型金融; and a very long English tail, with commas \\ slashes"
+    summary = "第一行，含逗號;\n第二行 — " + "長" * 60
+    event = make_event(title=title, summary=summary, start_date=recent(), venue="Hall; A, B")
+
+    for url in (reverse("event-calendar"), ics_url(event)):
+        response, calendar = get_calendar(client, url)
+        assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+        response.content.decode("utf-8")  # no character was cut
+        vevent = only_event(calendar)
+        assert str(vevent["SUMMARY"]) == title
+        assert str(vevent["DESCRIPTION"]).startswith(summary)
+        assert str(vevent["LOCATION"]).startswith("Hall; A, B")

@@ -125,9 +125,13 @@ def test_the_header_marks_each_section_and_links_to_this_page_in_other_languages
 
 
 def test_a_new_organisation_shows_in_the_filter_at_once(client):
-    make_release()
+    """Once a published release names it (the filter offers the organisations of the list's
+    items, tests/test_archive_growth.py)."""
+    release = make_release()
     assert "Brand-new organisation" not in client.get(LIST).text
-    make_organisation(name="Brand-new organisation", slug="brand-new")
+    organisation = make_organisation(name="Brand-new organisation", slug="brand-new")
+    assert "Brand-new organisation" not in client.get(LIST).text
+    release.organisations.add(organisation)
     assert '<option value="brand-new">Brand-new organisation</option>' in client.get(LIST).text
 
 

@@ -124,13 +124,14 @@ def test_unknown_section_and_empty_page_are_404(client):
 def test_large_sections_are_paginated_in_the_index(client, monkeypatch):
     from media_centre import sitemaps
 
-    monkeypatch.setattr(sitemaps.ReleaseSitemap, "limit", 3)
+    monkeypatch.setattr(sitemaps, "PER_PAGE", 1)
     make_release()
-    make_release()
+    top = make_release()
     root = parse(client, "/sitemap.xml")
     locations = [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)]
-    assert "http://testserver/sitemap-releases.xml?p=2" in locations
-    assert len(entries(client, "releases")) == 3
+    assert f"http://testserver/sitemap-releases.xml?p={top.pk}" in locations
+    assert f"http://testserver/sitemap-releases.xml?p={top.pk + 1}" not in locations
+    assert len(entries(client, "releases")) <= 3
 
 
 def count_queries(client, url: str) -> int:
@@ -155,7 +156,9 @@ def test_query_count_is_the_same_for_3_or_30_items(client, django_assert_max_num
     small = {url: count_queries(client, url) for url in urls}
     grow(27)
     for url in urls:
-        with django_assert_max_num_queries(len(SECTIONS) * 2 if url == "/sitemap.xml" else 1):
+        # The index: one query a section; the pages section: the years' two (core.archive).
+        budget = {"/sitemap.xml": len(SECTIONS), "/sitemap-pages.xml": 2}.get(url, 1)
+        with django_assert_max_num_queries(budget):
             assert count_queries(client, url) == small[url], url
 
 
@@ -183,26 +186,70 @@ def test_robots_txt_lets_crawlers_fetch_the_stylesheet_every_page_needs(client):
 
 
 def test_a_section_too_long_for_one_page_is_split_with_every_address_once(client, monkeypatch):
-    """Pages are sliced in the database (never the whole archive in memory): every item in every
-    language appears exactly once, in order, across the pages, and the index lists each page."""
-    from media_centre.sitemaps import ReleaseSitemap
+    """A page is the published items of one range of ids (never the whole archive in memory,
+    never an OFFSET): every item in every language appears exactly once, in order of id, across
+    the pages, and the index lists each page."""
+    from media_centre import sitemaps
 
-    monkeypatch.setattr(ReleaseSitemap, "limit", 4)
-    for i in range(5):
+    monkeypatch.setattr(sitemaps, "PER_PAGE", 2)
+    releases = [
         make_release(release_date=dt.date(2024, 1, 1) + dt.timedelta(days=i), slug=f"split-{i}")
+        for i in range(5)
+    ]
+    pages = -(-releases[-1].pk // 2)
     index = parse(client, "/sitemap.xml")
-    pages = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS) if "releases" in loc.text]
-    assert pages == [
+    listed = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS) if "releases" in loc.text]
+    assert listed == [
         "http://testserver/sitemap-releases.xml",
-        *(f"http://testserver/sitemap-releases.xml?p={p}" for p in (2, 3, 4)),
+        *(f"http://testserver/sitemap-releases.xml?p={p}" for p in range(2, pages + 1)),
     ]
     seen = []
-    for page in range(1, 5):
+    for page in range(1, pages + 1):
         root = parse(client, reverse("sitemap-section", args=["releases"]) + f"?p={page}")
         seen += [url.findtext("sm:loc", namespaces=NS) for url in root.findall("sm:url", NS)]
     assert len(seen) == 15 == len(set(seen))
+    assert [loc for loc in seen if loc.startswith("http://testserver/en/")] == [
+        f"http://testserver{release.get_absolute_url()}" for release in releases
+    ]
     assert {loc.split("/")[3] for loc in seen} == {"en", "zh-hant", "zh-hans"}
-    assert client.get(reverse("sitemap-section", args=["releases"]) + "?p=5").status_code == 404
+    after = reverse("sitemap-section", args=["releases"]) + f"?p={pages + 1}"
+    assert client.get(after).status_code == 404
+    for nonsense in ("0", "-1", "x", "²", ""):
+        assert (
+            client.get(reverse("sitemap-section", args=["releases"]) + f"?p={nonsense}").status_code
+            == 404
+        )
+
+
+def test_a_page_keeps_its_items_when_newer_ones_are_published(client, monkeypatch):
+    """Pages are ranges of ids, not positions in a changing order: publishing or editing other
+    items does not move an address to another page (a crawler's copy of a page stays right)."""
+    from media_centre import sitemaps
+
+    monkeypatch.setattr(sitemaps, "PER_PAGE", 2)
+    first = make_release(slug="first")
+    url = reverse("sitemap-section", args=["releases"]) + f"?p={-(-first.pk // 2)}"
+    before = set(entries_at(client, url))
+    for i in range(3):
+        make_release(slug=f"later-{i}")
+    first.summary = "Edited"
+    first.save()
+    assert before <= set(entries_at(client, url))  # newer items join the last page, if any
+    assert f"http://testserver{first.get_absolute_url()}" in before
+
+
+def test_a_section_page_reads_one_range_of_ids(client):
+    make_release()
+    with CaptureQueriesContext(connection) as queries:
+        parse(client, reverse("sitemap-section", args=["releases"]) + "?p=1")
+    read = queries.captured_queries[-1]["sql"]  # after the section's facts
+    assert '"media_centre_pressrelease"."id" <=' in read
+    assert '"media_centre_pressrelease"."id" >' in read and "OFFSET" not in read
+
+
+def entries_at(client, url: str) -> dict[str, ET.Element]:
+    root = parse(client, url)
+    return {url.findtext("sm:loc", namespaces=NS): url for url in root.findall("sm:url", NS)}
 
 
 def section_lastmods(client) -> dict[str, str]:

@@ -181,9 +181,13 @@ class Event(MadeAddress, Noted, Translated, Publishable):
                     "status",
                     "publish_at",
                     "unpublish_at",
+                    # Past events end before today: a deep page of them skips entries of this
+                    # index without reading the table.
+                    "end_date",
                 ],
                 name="event_list_order",
-            )
+            ),
+            *Publishable.publishing_indexes("event"),
         ]
         verbose_name = _("event")
         verbose_name_plural = _("events")

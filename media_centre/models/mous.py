@@ -79,6 +79,7 @@ class MoU(MadeAddress, Noted, Translated, Publishable):
 
     class Meta:
         ordering = ["-signed_on", "-pk"]
+        indexes = Publishable.publishing_indexes("mou")
         verbose_name = _("MoU")
         verbose_name_plural = _("MoUs")
         permissions = [("publish_mou", _("Can publish, schedule and withdraw MoUs"))]

@@ -203,6 +203,11 @@ class Person(DeskNamed, MadeAddress, Translated, Publishable):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The speakers' sitemap: its newest change, by a walk down this index.
+            models.Index(fields=["updated_at"], name="person_updated"),
+            *Publishable.publishing_indexes("person"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         permissions = [("publish_person", _("Can publish, schedule and withdraw speaker profiles"))]

@@ -143,6 +143,19 @@ class Publishable(models.Model):
         abstract = True
 
     @classmethod
+    def publishing_indexes(cls, prefix: str) -> list[models.Index]:
+        """The next withdrawal time after now (core.page_cache.generation.next_change, on every
+        new generation) from an index of the few items that have one, not a read of every row.
+        Partial: a list's condition (no withdrawal time, or a later one) never picks it."""
+        return [
+            models.Index(
+                fields=["unpublish_at"],
+                condition=Q(unpublish_at__isnull=False),
+                name=f"{prefix}_unpublish_at",
+            )
+        ]
+
+    @classmethod
     def publishing_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
         return [
             models.CheckConstraint(

@@ -170,7 +170,8 @@ class PressRelease(MadeAddress, Noted, Translated, Publishable):
             models.Index(
                 fields=["-release_date", "-publish_at", "-id", "status", "unpublish_at"],
                 name="release_list_order",
-            )
+            ),
+            *Publishable.publishing_indexes("release"),
         ]
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")

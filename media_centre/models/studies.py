@@ -92,7 +92,8 @@ class Study(MadeAddress, Noted, Translated, Publishable):
             models.Index(
                 fields=["-publication_date", "-id", "status", "publish_at", "unpublish_at"],
                 name="study_list_order",
-            )
+            ),
+            *Publishable.publishing_indexes("study"),
         ]
         verbose_name = _("study")
         verbose_name_plural = _("studies")

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -11,9 +11,10 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from core import page_cache
+from core.archive import years_of
 
 from ..forms import ListFilterForm
-from ..models import Event, MoU, Person, PressRelease, Study
+from ..models import Event, MoU, Organisation, Person, PressRelease, Study
 
 
 @require_safe
@@ -34,6 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A list pages through at most this many items (the newest); older ones are reached through the
+# year filter and the yearly archives (and sitemaps, search). Counting stops there, so a list's
+# count costs the same at 20,000 items or 100,000 (COUNT(*) read every published row).
+LIST_MAX_ITEMS = 10_000
+
+
 class RememberedCountPaginator(Paginator):
     def __init__(self, *args, count_name: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +48,15 @@ class RememberedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return page_cache.remember(self.count_name, lambda: Paginator.count.func(self))
+        """The number of items, up to LIST_MAX_ITEMS: a walk of the list's index that stops
+        there, once per content change."""
+        return page_cache.remember(
+            self.count_name, lambda: self.object_list[:LIST_MAX_ITEMS].count()
+        )
+
+
+RECENT_ITEMS = 300  # the newest published items whose organisations a filter offers
+OFFERED_ORGANISATIONS = 50
 
 
 class FilteredList(ListView):
@@ -59,14 +74,30 @@ class FilteredList(ListView):
         raise NotImplementedError
 
     def published_years(self, model) -> list[int]:
-        """The years that have published items, newest first (once per content change: on a
-        large archive it reads every row)."""
+        """The years that have published items, newest first (once per content change, from the
+        date's index: core.archive.years_of)."""
+        return page_cache.remember(
+            f"years:{model._meta.label}:{self.date_field}",
+            lambda: years_of(model.objects.published(), self.date_field),
+        )
 
-        def years() -> list[int]:
-            published = model.objects.published()
-            return [d.year for d in published.dates(self.date_field, "year", "DESC")]
-
-        return page_cache.remember(f"years:{model._meta.label}:{self.date_field}", years)
+    def offered_organisations(self) -> QuerySet:
+        """The organisations the filter offers: those of the newest published items of this
+        list (RECENT_ITEMS of them), the most frequent first, at most OFFERED_ORGANISATIONS; not
+        every organisation in the directory. Any organisation's address still filters (its own
+        page links it), and the one chosen is always shown."""
+        model = self.public_queryset().model
+        recent = model.objects.published().order_by(*model._meta.ordering)[:RECENT_ITEMS]
+        lookup = self.organisation_lookup
+        frequent = (
+            model.objects.filter(pk__in=recent.values("pk"), **{f"{lookup}__isnull": False})
+            .order_by()
+            .values(lookup)
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", lookup)
+            .values_list(lookup, flat=True)[:OFFERED_ORGANISATIONS]
+        )
+        return Organisation.objects.filter(pk__in=frequent)
 
     @cached_property
     def filter_query(self) -> str:
@@ -86,7 +117,11 @@ class FilteredList(ListView):
         base = self.public_queryset()
         years = self.published_years(base.model) if "year" in self.offered else []
         self.form = ListFilterForm(
-            self.request.GET or None, offered=self.offered, years=years, kinds=self.kinds
+            self.request.GET or None,
+            offered=self.offered,
+            years=years,
+            kinds=self.kinds,
+            organisations=(type(self).__name__, self.offered_organisations),
         )
         if not self.form.is_bound:
             return base
