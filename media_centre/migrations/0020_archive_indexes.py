@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('media_centre', '0017_embargo_for_studies'),
+        ('media_centre', '0019_search_index'),
     ]
 
     operations = [
