@@ -82,7 +82,7 @@ class Page:
 class Memory:
     """RSS (and PSS) of the gunicorn master and its workers, sampled in the background."""
 
-    pid: int
+    pid: int | list[int]  # gunicorn's master, or each app server's
     interval: float = 0.5
     samples: list[tuple[float, int, int]] = field(default_factory=list)
 
@@ -106,7 +106,8 @@ class Memory:
     def now(self) -> tuple[int, int]:
         """(RSS, PSS) in kB of the master and every process whose parent it is."""
         rss = pss = 0
-        for pid in [self.pid, *children(self.pid)]:
+        masters = self.pid if isinstance(self.pid, list) else [self.pid]
+        for pid in [pid for master in masters for pid in [master, *children(master)]]:
             try:
                 text = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:
@@ -387,28 +388,48 @@ def measure(binary: str, database: Path, pages: list[Page], page_cache: str, arg
     cache_dir = WORK / f"cache-{page_cache}"
     shutil.rmtree(cache_dir, ignore_errors=True)
     rows, samples = [], []
-    fronts = ["direct"] + (["nginx"] if page_cache in args.nginx_modes.split(",") else [])
+    fronts = ["direct"]
+    if page_cache in args.nginx_modes.split(","):
+        fronts += ["nginx"] + (["nginx, 2 app servers"] if args.app_servers > 1 else [])
     started = time.monotonic()
     for front in fronts:
-        more = BEHIND_NGINX if front == "nginx" else {}
+        servers = args.app_servers if front.startswith("nginx, ") else 1
+        more = BEHIND_NGINX if front != "direct" else {}
         with contextlib.ExitStack() as stack:
-            process, base = stack.enter_context(
-                gunicorn(database, page_cache, log, cache_dir / front, **more)
-            )
-            if front == "nginx":
-                print("  through nginx:")
-                base = stack.enter_context(
-                    spike.nginx(
-                        [base.removeprefix("http://")], MEDIA, DOWNLOAD_LOG, WORK / "nginx.log"
+            # Several app servers share the database and the cache, as they share PostgreSQL and
+            # Redis in production (make test-cluster proves that part with them).
+            started_servers = [
+                stack.enter_context(
+                    gunicorn(
+                        database,
+                        page_cache,
+                        log.with_name(f"{log.stem}-{front.split(',')[0]}-{number}.log"),
+                        cache_dir / front.split(",")[0],
+                        **more,
                     )
                 )
-            memory = Memory(process.pid).start()
+                for number in range(servers)
+            ]
+            base = started_servers[0][1]
+            if front != "direct":
+                print(f"  through {front}:")
+                base = stack.enter_context(
+                    spike.nginx(
+                        [url.removeprefix("http://") for _, url in started_servers],
+                        MEDIA,
+                        DOWNLOAD_LOG,
+                        WORK / "nginx.log",
+                    )
+                )
+            pids = [process.pid for process, _ in started_servers]
+            memory = Memory(pids).start()
             for page in pages:
-                if front == "nginx" and page.name == BASELINE:
+                if front != "direct" and page.name == BASELINE:
                     continue  # the baseline is Django's; through nginx it waits on its cache lock
                 rows.append(measure_page(binary, base, page, memory, args) | {"front": front})
             memory.stop()
-            workers = len(children(process.pid))
+            if front == "direct":
+                workers = len(children(pids[0]))
             samples += memory.samples
     baseline = next((r["rps"] for r in rows if r["page"] == BASELINE and r["front"] == "direct"), 0)
     healthz = next((r["rps"] for r in rows if r["page"] == "healthz" and r["front"] == "direct"), 0)
@@ -720,6 +741,9 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument(
         "--nginx-modes", default="true", help="page cache modes also measured through nginx"
+    )
+    parser.add_argument(
+        "--app-servers", type=int, default=2, help="gunicorns behind nginx in the last front"
     )
     parser.add_argument("--spike-duration", type=int, default=60, help="seconds (0: skip)")
     parser.add_argument("--spike-connections", type=int, default=512)
