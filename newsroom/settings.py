@@ -129,9 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too (not shared-cache memory, whose writers fail instead of waiting), so
     # that concurrency tests meet the same WAL, IMMEDIATE and busy-timeout behaviour as service.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / ".test-db.sqlite3")
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Each thread keeps its connection between requests: opening one costs more than most requests'
+# queries (SQLite: the file, WAL and its pragmas, about 1.3 ms; PostgreSQL: a login). A kept
+# SQLite connection that found a read-only disk is replaced after this many seconds, when a new
+# one tries the normal way again (core.sqlite).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
