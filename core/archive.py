@@ -41,17 +41,18 @@ def years_of(queryset: QuerySet, field: str) -> list[int]:
 
 def newest_of(model, **wanted: tuple[QuerySet, str]) -> dict:
     """`newest()` of several (queryset, field) pairs in one query of one row of `model`'s table:
-    {name: value}, each None when its queryset has no row (all None when the table is empty)."""
+    {name: value}, each None when its queryset has no row (all None when the table is empty).
+    A field written "-pk" asks for the lowest value instead (the other end of the index)."""
+
+    def end(queryset: QuerySet, field: str) -> Subquery:
+        name = field.removeprefix("-")
+        order = name if field.startswith("-") else f"-{name}"
+        return Subquery(
+            queryset.order_by(order).filter(**{f"{name}__isnull": False}).values(name)[:1]
+        )
+
     row = _one_row(
-        model,
-        **{
-            name: Subquery(
-                queryset.order_by(f"-{field}")
-                .filter(**{f"{field}__isnull": False})
-                .values(field)[:1]
-            )
-            for name, (queryset, field) in wanted.items()
-        },
+        model, **{name: end(queryset, field) for name, (queryset, field) in wanted.items()}
     )
     return row or dict.fromkeys(wanted)
 

@@ -1,8 +1,9 @@
 """sitemap.xml with language alternates, and robots.txt.
 
 Built for an archive of any size: the index asks each section for its newest change and its
-highest id (each the end of a walk down an index, not a count or a MAX over every row), and a
-section's page is the published items of one range of ids (`PER_PAGE` ids a page), read through
+lowest and highest ids (each the end of a walk down an index, not a count or a MAX over every row), and a
+section's page is the published items of one range of ids (`PER_PAGE` ids a page, counted from the
+lowest published id), read through
 the primary key: a page costs the same on the first page or the last, at 2,000 items or 100,000.
 The XML is written by string formatting, each address built from one reverse() per page (see
 `_Addresses`): Django's sitemap framework reversed every address in every language and drew it
@@ -111,7 +112,7 @@ class ItemSection:
 
         def compute() -> dict:
             published = self.published()
-            wanted = {"top": (published, "pk")}
+            wanted = {"top": (published, "pk"), "bottom": (published, "-pk")}
             if self.noted:
                 owner = self.model._meta.get_field("notes").field.name
                 notes = PublicNote.objects.published().filter(
@@ -122,19 +123,29 @@ class ItemSection:
                 wanted.update(published=(published, "updated_at"))
             found = newest_of(self.model, **wanted)
             times = [found[name] for name in ("published", "noted") if found.get(name)]
-            return {"top": found["top"] or 0, "latest": max(times, default=None)}
+            return {
+                "top": found["top"] or 0,
+                "bottom": found["bottom"] or 1,
+                "latest": max(times, default=None),
+            }
 
         return page_cache.remember(f"sitemap-facts:{self.label}", compute)
 
+    def _before_first(self) -> int:
+        """Pages count from the lowest published id: ids that were never published, or are
+        gone, make no empty pages at the start."""
+        return self.facts()["bottom"] - 1
+
     def pages(self) -> int:
-        return max(1, math.ceil(self.facts()["top"] / PER_PAGE))
+        return max(1, math.ceil((self.facts()["top"] - self._before_first()) / PER_PAGE))
 
     def latest(self):
         """The newest public change of the section (None when it has nothing)."""
         return self.facts()["latest"]
 
     def entries(self, page: int) -> list[tuple[list[str], str]]:
-        items = self.published().filter(pk__gt=(page - 1) * PER_PAGE, pk__lte=page * PER_PAGE)
+        start = self._before_first() + (page - 1) * PER_PAGE
+        items = self.published().filter(pk__gt=start, pk__lte=start + PER_PAGE)
         if self.noted:
             items, changed = items.with_noted_at(), "public_modified_at"
         else:
