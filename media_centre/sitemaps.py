@@ -1,10 +1,10 @@
 """sitemap.xml with language alternates, and robots.txt.
 
 Built for an archive of any size: the index asks each section for its newest change and its
-lowest and highest ids (each the end of a walk down an index, not a count or a MAX over every row), and a
-section's page is the published items of one range of ids (`PER_PAGE` ids a page, counted from the
-lowest published id), read through
-the primary key: a page costs the same on the first page or the last, at 2,000 items or 100,000.
+lowest and highest ids (each the end of a walk down an index, not a count or a MAX over every
+row), and a section's page is the published items of one range of ids (`PER_PAGE` ids a page,
+counted from the lowest published id), read through the primary key: a page costs the same on
+the first page or the last, at 2,000 items or 100,000.
 The XML is written by string formatting, each address built from one reverse() per page (see
 `_Addresses`): Django's sitemap framework reversed every address in every language and drew it
 with a template, about a second for 5,000 addresses."""
