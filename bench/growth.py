@@ -19,7 +19,6 @@ The growth of a page is its ratio at the small size ÷ its ratio at the large si
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -177,15 +176,7 @@ def drained(base: str, result: dict) -> dict:
 
 
 def server_env(database: Path, cache_dir: Path) -> dict:
-    return run.environment(
-        database,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        NEWSROOM_PAGE_CACHE="false",
-        DJANGO_CACHE_DIR=str(cache_dir),
-        DJANGO_LOG_LEVEL="ERROR",
-    )
+    return run.environment(database, **run.production_settings("false", cache_dir))
 
 
 def crawl(binary: str, base: str, paths: list[str], seconds: int, args) -> dict:
