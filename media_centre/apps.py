@@ -13,9 +13,17 @@ class MediaCentreConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from core import periodic
+        from core.manifests.models import Manifest
         from core.second_factor import policy as second_factor
 
-        from . import download_counts, images, revisions, scheduled_changes, subscriptions
+        from . import (
+            download_counts,
+            images,
+            revisions,
+            scheduled_changes,
+            subscriptions,
+            verification,
+        )
         from .alerts import tasks as alerts
         from .models import (
             Document,
@@ -46,6 +54,8 @@ class MediaCentreConfig(AppConfig):
         )
         # A note is public from its own time, which may be later than its writing.
         page_cache.register(PublicNote, clock=("published_at",))
+        # A Verify page lists the signed versions public by then.
+        page_cache.register(Manifest, clock=("published_at",))
         page_cache.register(
             Organisation,
             Topic,
@@ -63,6 +73,7 @@ class MediaCentreConfig(AppConfig):
         images.connect()
         revisions.register()
         index.connect()
+        verification.connect()
         # Whoever may make something public is a publisher: a second factor is required of them
         # (NEWSROOM_SECOND_FACTOR_REQUIRED_FOR=publishers, production's default).
         second_factor.require_for_permissions(
@@ -78,6 +89,7 @@ class MediaCentreConfig(AppConfig):
         periodic.every(60, images.finish_images)
         periodic.every(60, scheduled_changes.publish_due_changes)
         periodic.every(60, alerts.raise_alerts)
+        periodic.every(60, verification.sign_new_versions)
         periodic.every(600, alerts.send_digests)
         periodic.every(3600, subscriptions.prune_unconfirmed)
         for model in (PressRelease, Event, Study):

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from . import calendars, converters, feeds, search, views
-from .views import embargo, subscriptions
+from .views import embargo, subscriptions, verify
 
 register_converter(converters.YearConverter, "yyyy")
 register_converter(converters.TwoDigitConverter, "dd")
@@ -26,14 +26,22 @@ urlpatterns = [
         views.release_detail,
         name="release-detail",
     ),
+    path(
+        "media-centre/press-releases/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/verify/",
+        verify.release_verify,
+        name="release-verify",
+    ),
     path("media-centre/press-releases/draft/<int:pk>/", views.release_draft, name="release-draft"),
     path("media-centre/events/", views.EventList.as_view(), name="event-list"),
     path("media-centre/events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("media-centre/events/<slug:slug>/verify/", verify.event_verify, name="event-verify"),
     path("media-centre/events/<slug:slug>/event.ics", calendars.event_ics, name="event-ics"),
     path("media-centre/mous/", views.MoUList.as_view(), name="mou-list"),
     path("media-centre/mous/<slug:slug>/", views.mou_detail, name="mou-detail"),
+    path("media-centre/mous/<slug:slug>/verify/", verify.mou_verify, name="mou-verify"),
     path("publications/", views.StudyList.as_view(), name="study-list"),
     path("publications/<slug:slug>/", views.study_detail, name="study-detail"),
+    path("publications/<slug:slug>/verify/", verify.study_verify, name="study-verify"),
     path("speakers/", views.SpeakerList.as_view(), name="speaker-list"),
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker-detail"),
     path(

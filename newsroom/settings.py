@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reversion",  # revisions of everything saved in the desk (core/revisions)
     "core.drafts",  # the unpublished next version of live items (core/drafts)
     "core.workflow",  # review before publishing, and its append-only log (core/workflow)
+    "core.manifests",  # signed manifests of every published version (core/manifests)
     "django_tasks_db",  # the task queue's table, and the worker (`manage.py worker`)
     "media_centre",
     "consent",

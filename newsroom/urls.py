@@ -7,8 +7,10 @@ from django.urls import include, path
 from consent import views as consent_views
 from core import health
 from core import views as core_views
+from core.manifests import views as manifest_views
 from media_centre import calendars, sitemaps
 from media_centre import views as media_views
+from media_centre.views import verify
 
 urlpatterns = [
     # Staff's second factor, in the admin's look, before the admin's catch-all.
@@ -24,10 +26,19 @@ urlpatterns = [
         media_views.download_version,
         name="download-version",
     ),
+    # Signed manifests and the texts they hash, at addresses made of the manifest's hash.
+    path("manifests/<str:sha256>.jws", verify.manifest_jws, name="manifest-jws"),
+    path("manifests/<str:sha256>.json", verify.manifest_json, name="manifest-json"),
+    path(
+        "manifests/<str:sha256>/<str:language>.txt",
+        verify.manifest_text,
+        name="manifest-text",
+    ),
     path("images/<path:name>", media_views.image, name="image"),
     # Consent: language-free, so that cached pages in every language post to one place.
     path("consent/", consent_views.choose, name="consent-choose"),
     path("consent/state.css", consent_views.state_css, name="consent-state"),
+    path(".well-known/jwks.json", manifest_views.jwks, name="jwks"),
     path(".well-known/gpc.json", consent_views.gpc_json, name="gpc-json"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps.sitemap, name="sitemap-section"),

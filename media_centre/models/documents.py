@@ -171,6 +171,7 @@ class Document(models.Model):
         )
         self.file_name = (slugify(self.title, allow_unicode=True) or "document")[:180] + extension
         super().save(*args, **kwargs)
+        self.file_replaced = new_file  # for those who keep what was published (verification)
         if new_file:
             self._record_version()
 

@@ -229,6 +229,10 @@ class Event(MadeAddress, Noted, Translated, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("media_centre:event-detail", kwargs={"slug": self.slug})
 
+    def get_verify_url(self) -> str:
+        """Its Verify page: the signed versions, and a check of a quote or a file."""
+        return reverse("media_centre:event-verify", kwargs={"slug": self.slug})
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)

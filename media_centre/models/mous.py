@@ -91,6 +91,10 @@ class MoU(MadeAddress, Noted, Translated, Publishable):
     def get_absolute_url(self) -> str:
         return reverse("media_centre:mou-detail", kwargs={"slug": self.slug})
 
+    def get_verify_url(self) -> str:
+        """Its Verify page: the signed versions, and a check of a quote or a file."""
+        return reverse("media_centre:mou-verify", kwargs={"slug": self.slug})
+
     @property
     def signed_on_display(self) -> str:
         if not self.signed_on:

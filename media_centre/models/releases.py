@@ -205,6 +205,20 @@ class PressRelease(MadeAddress, Noted, Translated, Publishable):
             },
         )
 
+    def get_verify_url(self) -> str:
+        """Its Verify page: the signed versions, and a check of a quote or a file."""
+        if self.release_date is None:
+            return ""
+        return reverse(
+            "media_centre:release-verify",
+            kwargs={
+                "year": self.release_date.year,
+                "month": self.release_date.month,
+                "day": self.release_date.day,
+                "slug": self.slug,
+            },
+        )
+
     def slug_scope(self) -> dict:
         return {"release_date": self.release_date}
 

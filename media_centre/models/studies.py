@@ -105,3 +105,7 @@ class Study(MadeAddress, Noted, Translated, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("media_centre:study-detail", kwargs={"slug": self.slug})
+
+    def get_verify_url(self) -> str:
+        """Its Verify page: the signed versions, and a check of a quote or a file."""
+        return reverse("media_centre:study-verify", kwargs={"slug": self.slug})

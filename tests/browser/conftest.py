@@ -191,6 +191,7 @@ def public_pages(seeded) -> dict[str, dict[str, str]]:
                 "release list, filtered": f"{releases}?topic=green-finance&year=2025",
                 "release year": reverse("media_centre:release-year", kwargs={"year": 2025}),
                 "release": seeded["release"].get_absolute_url(),
+                "release, verify": seeded["release"].get_verify_url(),
                 "events, upcoming": events,
                 "events, past": f"{events}?when=past",
                 "event": seeded["event"].get_absolute_url(),
