@@ -360,3 +360,12 @@ def test_the_readmes_offline_commands_verify_a_real_manifest_and_refuse_a_change
         ["bash", "-c", readme_commands()], cwd=tmp_path, capture_output=True, text=True
     )
     assert "Signature Verified Successfully" not in run.stdout
+
+
+def test_the_desk_form_of_a_public_item_links_its_signed_version(client, publisher):
+    release = make_release()
+    client.force_login(publisher)
+    form = f"/admin/media_centre/pressrelease/{release.pk}/change/"
+    assert "its signed version is being prepared" in text(client.get(form))
+    signed(release)
+    assert links(client.get(form))["signed version 1: its Verify page"] == release.get_verify_url()

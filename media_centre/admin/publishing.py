@@ -24,6 +24,7 @@ from core.drafts import store as drafts
 from core.drafts.admin import DraftAdmin
 from core.edit_conflicts import EditConflictAdmin
 from core.languages import LANGUAGES, SUFFIXES
+from core.manifests.models import Manifest
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
 from core.time_zones import in_zone
 from core.translated_fields import TranslatedFieldsAdmin
@@ -367,14 +368,28 @@ class PublishableAdmin(
         else:
             text = _("Preview at its public address")
         line = format_html(
-            '{} <a class="nr-preview-link" href="{}" target="_blank" rel="noopener">{}</a>',
+            '{} <a class="nr-preview-link" href="{}" target="_blank" rel="noopener">{}</a>{}',
             badge,
             url,
             text,
+            self._signed(obj),
         )
         if draft is None:
             return line
         return format_html("{}{}", line, self._draft_note(obj, draft))
+
+    def _signed(self, obj: Publishable) -> str:
+        """Its signed record, for a public item that keeps one (media_centre.verification)."""
+        if obj.state != State.PUBLISHED or not hasattr(obj, "get_verify_url"):
+            return ""
+        latest = Manifest.objects.of(obj).order_by("-version").first()
+        if latest is None:
+            return format_html(" · {}", _("its signed version is being prepared"))
+        return format_html(
+            ' · <a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_verify_url(),
+            _("signed version %(version)s: its Verify page") % {"version": latest.version},
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         draft = drafts.draft_of(obj) if obj is not None else None
