@@ -9,7 +9,19 @@ from hypothesis import strategies as st
 
 from media_centre.models import Event, MoU, Person, PressRelease, Study
 
-PARAMS = ["q", "year", "topic", "organisation", "kind", "when", "page", "next", "p", "period"]
+PARAMS = [
+    "text",
+    "q",
+    "year",
+    "topic",
+    "organisation",
+    "kind",
+    "when",
+    "page",
+    "next",
+    "p",
+    "period",
+]
 VALUES = st.one_of(
     st.text(max_size=60),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
@@ -33,6 +45,7 @@ def public_urls(db) -> list[str]:
     for language in ("en", "zh-hant", "zh-hans"):
         with translation.override(language):
             urls += [item.get_absolute_url() for item in items]
+            urls += [item.get_verify_url() for item in items if hasattr(item, "get_verify_url")]
             urls += [
                 f"/{language}/", f"/{language}/media-centre/press-releases/",
                 f"/{language}/media-centre/events/", f"/{language}/media-centre/mous/",

@@ -369,3 +369,14 @@ def test_the_desk_form_of_a_public_item_links_its_signed_version(client, publish
     assert "its signed version is being prepared" in text(client.get(form))
     signed(release)
     assert links(client.get(form))["signed version 1: its Verify page"] == release.get_verify_url()
+
+
+def test_odd_posts_to_the_verify_page_are_answered_not_crashed_on(client):
+    release = make_release()
+    signed(release)
+    url = release.get_verify_url()
+    assert client.post(url, {"file": "not a file"}).status_code == 400
+    assert client.post(url, "x=1", content_type="application/json").status_code == 400
+    broken = client.post(url, b"--b\r\nnonsense", content_type="multipart/form-data; boundary=b")
+    assert broken.status_code < 500
+    assert client.put(url).status_code == 405
