@@ -55,6 +55,7 @@ migrate: $(VENV)/.installed .env messages
 	$(MANAGE) migrate --noinput
 
 seed: migrate
+	$(MANAGE) signing_key --create-if-missing
 	$(MANAGE) load_seed
 
 run: seed

@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from jwcrypto import jwk
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 GUNICORN = str(REPO / ".venv" / "bin" / "gunicorn")
@@ -55,6 +57,7 @@ class Site:
             "CACHE_URL": cache or f"filecache://{root / 'cache'}",
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+            "NEWSROOM_SIGNING_KEY": jwk.JWK.generate(kty="OKP", crv="Ed25519").export_private(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_LOG_LEVEL": "WARNING",

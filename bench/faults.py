@@ -28,6 +28,8 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from jwcrypto import jwk
+
 HERE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PAGES = [
@@ -70,6 +72,7 @@ class Site:
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": "faults-" + "x" * 50,
+            "NEWSROOM_SIGNING_KEY": jwk.JWK.generate(kty="OKP", crv="Ed25519").export_private(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": f"sqlite:///{database or self.database}",

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import alerts  # bench/alerts.py, beside this script
 import spike  # bench/spike.py
+from jwcrypto import jwk
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -160,9 +161,15 @@ def ensure_wrk() -> str:
     return found
 
 
+# Production refuses to start without a key to sign what is published: one for the whole run, so
+# that several app servers sign alike.
+SIGNING_KEY = jwk.JWK.generate(kty="OKP", crv="Ed25519").export_private()
+
+
 def environment(database: Path, **more: str) -> dict[str, str]:
     return {
         **os.environ,
+        "NEWSROOM_SIGNING_KEY": SIGNING_KEY,
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_MEDIA_ROOT": str(MEDIA),
         "BENCH_STATIC_ROOT": str(WORK / "static"),

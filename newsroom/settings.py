@@ -302,6 +302,18 @@ NEWSROOM_SITE_URL = env.str(
         else f"https://{ALLOWED_HOSTS[0]}"
     ),
 ).rstrip("/")
+# Every published version is signed (core/manifests, README "Signing keys"): the private Ed25519
+# key from the environment (PEM or JWK) or a file, never the database; retired public keys stay
+# published from a JWKS file. Development makes its own key file; production must be given one.
+NEWSROOM_SIGNING_KEY = env.str("NEWSROOM_SIGNING_KEY", default="")
+NEWSROOM_SIGNING_KEY_FILE = env.str("NEWSROOM_SIGNING_KEY_FILE", default="")
+NEWSROOM_SIGNING_RETIRED_KEYS_FILE = env.str("NEWSROOM_SIGNING_RETIRED_KEYS_FILE", default="")
+if not DEBUG and not (NEWSROOM_SIGNING_KEY or NEWSROOM_SIGNING_KEY_FILE):
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is off, so published versions must be signed with a key of the site's own: "
+        "set NEWSROOM_SIGNING_KEY_FILE (or NEWSROOM_SIGNING_KEY). Make one with "
+        "`manage.py signing_key new --out /etc/newsroom/signing-key.pem`."
+    )
 # Email alerts: an item public for longer than the look-back when the worker first sees it (an
 # archive imported, the worker off for days) raises no alert; a sending worker that died is
 # recognised by its batch's age; daily digests go out at this hour of TIME_ZONE.

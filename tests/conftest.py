@@ -9,11 +9,12 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.manifests import keys
 from core.second_factor import devices
 from media_centre.models import (
     Document,
@@ -83,6 +84,16 @@ def pytest_runtest_setup(item):
         settings.CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES
     ):
         pytest.skip("needs a shared cache: run with CACHE_URL=redis://... (make test-redis)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _signing_key(tmp_path_factory):
+    """A key of the suite's own signs what tests publish (pytest runs with DEBUG off, where
+    the site refuses to make one itself); a test may override the setting with another."""
+    path = tmp_path_factory.mktemp("signing") / "signing-key.pem"
+    keys.create_key_file(path)
+    with override_settings(NEWSROOM_SIGNING_KEY_FILE=str(path)):
+        yield path
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.manifests import keys
 from core.second_factor import policy
 from media_centre.models import Status
 
@@ -147,6 +148,7 @@ def _start(env: dict, code: str = "print('started')"):
             "DJANGO_SETTINGS_MODULE": "newsroom.settings",
             "DJANGO_SECRET_KEY": "s" * 50,
             "DJANGO_ALLOWED_HOSTS": "news.example",
+            "NEWSROOM_SIGNING_KEY": keys.new_private_key().export_private(),
             **env,
         },
         capture_output=True,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from core.manifests import keys
 from media_centre.models import PressRelease
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k7#Qm2vL9xR4pT8wZ1cF6hJ3nB5yD0gS-aE_uWq!oIeXrV@tNz",
     "DJANGO_ALLOWED_HOSTS": "news.example",
+    "NEWSROOM_SIGNING_KEY": keys.new_private_key().export_private(),
 }
 DATA_BLOCK_TYPES = {"application/json", "application/ld+json"}
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from core.manifests import keys
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,16 +45,25 @@ def test_production_without_secrets_stops_with_a_clear_message(env, missing):
     assert f"must be set: {missing}" in result.stderr
 
 
-def test_production_with_its_variables_starts():
-    result = start(
-        {
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "s" * 50,
-            "DJANGO_ALLOWED_HOSTS": "news.example",
-        }
-    )
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "s" * 50,
+    "DJANGO_ALLOWED_HOSTS": "news.example",
+}
+
+
+def test_production_with_its_variables_starts(tmp_path):
+    key_file = tmp_path / "signing-key.pem"
+    keys.create_key_file(key_file)
+    result = start({**PRODUCTION, "NEWSROOM_SIGNING_KEY_FILE": str(key_file)})
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_production_without_a_signing_key_stops_with_a_clear_message():
+    result = start(PRODUCTION)
+    assert result.returncode != 0
+    assert "set NEWSROOM_SIGNING_KEY_FILE (or NEWSROOM_SIGNING_KEY)" in result.stderr
 
 
 def test_a_bucket_name_puts_uploads_on_object_storage():
@@ -96,6 +107,7 @@ def _cache_settings(debug: str) -> list[str]:
         "DJANGO_DEBUG": debug,
         "DJANGO_SECRET_KEY": "s" * 50,
         "DJANGO_ALLOWED_HOSTS": "news.example",
+        "NEWSROOM_SIGNING_KEY": keys.new_private_key().export_private(),
     }
     result = subprocess.run(
         [sys.executable, "-c", code], cwd="/", env=env, capture_output=True, text=True

@@ -7,3 +7,6 @@ class ManifestsConfig(AppConfig):
     label = "manifests"
     verbose_name = _("Signed record")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the check)

@@ -31,6 +31,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from core.manifests import keys
+
 from ..smtp import SMTPServer
 
 HERE = Path(__file__).parent
@@ -212,6 +214,7 @@ def _environment(tmp: Path, smtp_port: int) -> dict[str, str]:
         "NEWSROOM_ENV_FILE": "",  # nothing from a developer's .env
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "cluster-" + secrets.token_urlsafe(40),  # one for every server
+        "NEWSROOM_SIGNING_KEY": keys.new_private_key().export_private(),  # and one signing key
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(tmp / "static"),
         # Plain HTTP on 127.0.0.1 stands for the front server that ends TLS.
