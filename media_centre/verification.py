@@ -141,13 +141,40 @@ def sign(item: models.Model) -> Manifest | None:
         return record.append(item, published, published_at=when, change=change, note=note)
 
 
+def sign_withdrawal(item: models.Model) -> Manifest | None:
+    """Record, signed, that an item which was public no longer is (withdrawn by a publisher,
+    or its withdrawal time passed), with the reason visitors read; once per withdrawal."""
+    model = type(item)
+    with transaction.atomic():
+        item = model._base_manager.select_for_update().filter(pk=item.pk).first()
+        if item is None or not item.is_gone():
+            return None
+        last = record.latest(item)
+        if last is None or last.change == Manifest.Change.WITHDRAWN:
+            return None
+        now = timezone.now()
+        at = item.unpublish_at if item.unpublish_at and item.unpublish_at <= now else now
+        described = describe(item)
+        described.texts, described.documents = {}, []
+        return record.append(
+            item,
+            described,
+            published_at=max(at, last.published_at),
+            change=Manifest.Change.WITHDRAWN,
+            withdrawn={"reason": item.withdrawn_reason},
+        )
+
+
 def sign_after_commit(item: models.Model) -> None:
     """Sign `item` once the transaction that published it has committed; a failure is logged
     and the worker's sweep signs it later."""
 
     def run():
         try:
-            sign(item)
+            if item.is_gone():
+                sign_withdrawal(item)
+            else:
+                sign(item)
         except Exception:
             logger.exception("Could not sign %s %s now", type(item).__name__, item.pk)
 
@@ -164,6 +191,18 @@ def unsigned(model: type[models.Model]):
     )
 
 
+def unsigned_withdrawals(model: type[models.Model]):
+    """Items of `model` that were signed public, are gone now, and have no signed withdrawal
+    (their withdrawal time passed with nobody saving anything)."""
+    last_change = models.Subquery(_manifests_of(model).order_by("-version").values("change")[:1])
+    return (
+        model.objects.gone()
+        .annotate(last_change=last_change)
+        .filter(last_change__isnull=False)
+        .exclude(last_change=Manifest.Change.WITHDRAWN)
+    )
+
+
 def _manifests_of(model):
     return Manifest.objects.filter(
         content_type=ContentType.objects.get_for_model(model),
@@ -173,21 +212,25 @@ def _manifests_of(model):
 
 @task
 def sign_new_versions() -> None:
-    """Sign every public item that has no signed version yet (the worker runs this every
-    minute), a batch at a time."""
+    """Sign every public item that has no signed version yet, and every withdrawal not signed
+    yet (the worker runs this every minute), a batch at a time."""
     for model in SIGNED:
-        for item in unsigned(model)[:SWEEP_BATCH]:
-            try:
-                sign(item)
-            except Exception:
-                logger.exception("Could not sign %s %s", model.__name__, item.pk)
+        for signing, items in (
+            (sign, unsigned(model)),
+            (sign_withdrawal, unsigned_withdrawals(model)),
+        ):
+            for item in items[:SWEEP_BATCH]:
+                try:
+                    signing(item)
+                except Exception:
+                    logger.exception("Could not sign %s %s", model.__name__, item.pk)
 
 
 def _saved(sender, instance, **kwargs) -> None:
     # Whatever saved it (the publish page, a schedule's time, a restore, the seed): the version
     # is signed once the transaction commits, if it is public and publishes something new. A
     # draft is saved inside a transaction that is rolled back, and so is never signed.
-    if instance.publish_at is not None and instance.publish_at <= timezone.now():
+    if instance.is_published() or instance.is_gone():
         sign_after_commit(instance)
 
 

@@ -380,3 +380,49 @@ def test_odd_posts_to_the_verify_page_are_answered_not_crashed_on(client):
     broken = client.post(url, b"--b\r\nnonsense", content_type="multipart/form-data; boundary=b")
     assert broken.status_code < 500
     assert client.put(url).status_code == 405
+
+
+# Withdrawals end a version's time in public, signed
+
+
+def test_a_withdrawal_is_signed_once_with_its_reason_and_publishing_again_is_a_new_version(
+    client, publisher, django_capture_on_commit_callbacks
+):
+    release = make_release()
+    signed(release)
+    client.force_login(publisher)
+    withdraw = f"/admin/media_centre/pressrelease/{release.pk}/withdraw/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            withdraw,
+            {"confirm": "1", "reason": "Issued in error."},
+        )
+    release.refresh_from_db()
+    assert release.is_gone()
+    with django_capture_on_commit_callbacks(execute=True):
+        release.save()  # another save of the withdrawn item signs nothing more
+
+    versions = list(Manifest.objects.of(release).order_by("version"))
+    assert [v.change for v in versions] == ["first", "withdrawn"]
+    withdrawal = record.payload_of(versions[1])
+    assert withdrawal["withdrawn"] == {"reason": "Issued in error."}
+    assert withdrawal["languages"] == {} and withdrawal["previous"] == versions[0].sha256
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(client, release)
+    assert Manifest.objects.of(release).order_by("-version").first().change == "again"
+    history = text(Client().get(release.get_verify_url()))
+    assert "Withdrawn" in history and "Issued in error." in history and "Published again" in history
+
+
+def test_a_withdrawal_time_passing_with_nobody_saving_is_signed_by_the_worker():
+    release = make_release()
+    signed(release)
+    gone_at = timezone.now() - dt.timedelta(minutes=1)
+    PressRelease.objects.filter(pk=release.pk).update(unpublish_at=gone_at)
+
+    verification.sign_new_versions.call()
+    verification.sign_new_versions.call()
+
+    last = Manifest.objects.of(release).order_by("-version").first()
+    assert (last.version, last.change, last.published_at) == (2, "withdrawn", gone_at)

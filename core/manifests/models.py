@@ -36,6 +36,7 @@ class Manifest(models.Model):
         UPDATE = "update", _("Update")
         FILE = "file", _("A document replaced")
         AGAIN = "again", _("Published again")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     # Keys without database constraints: the record outlives the items it names (as the review
     # log does), and names them in words too.

@@ -77,6 +77,7 @@ def append(
     published_at: dt.datetime,
     change: str,
     note: dict[str, str] | None = None,
+    withdrawn: dict[str, str] | None = None,
 ) -> Manifest | None:
     """Sign and append the item's next version, unless it publishes what its last one did.
     The caller holds the item's row (select_for_update), so versions follow one another."""
@@ -108,6 +109,8 @@ def append(
         }
         if note:
             payload["note"] = note
+        if withdrawn is not None:
+            payload["withdrawn"] = withdrawn  # no longer public from published_at, and why
         token = keys.sign(encode(payload))
         return Manifest.objects.create(
             content_type=ContentType.objects.get_for_model(type(obj)),

@@ -126,7 +126,10 @@ def _context(item: Publishable, versions: list[Manifest]) -> dict:
         rows.append(
             {
                 "version": version,
-                "note": next((notes[code] for code in fallbacks(current) if notes.get(code)), ""),
+                "note": next(
+                    (notes[code] for code in fallbacks(current) if notes.get(code)),
+                    (payload.get("withdrawn") or {}).get("reason", ""),
+                ),
                 "jws": reverse("manifest-jws", args=[version.sha256]),
                 "json": reverse("manifest-json", args=[version.sha256]),
                 "texts": [
