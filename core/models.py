@@ -2,15 +2,19 @@
 
 Abstract only: core has no tables of its own."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
+from . import translation_sources
 from .chinese_script import SIMPLIFIED, TRADITIONAL, sync_scripts
-from .languages import SUFFIXES, field_suffix
+from .languages import SUFFIXES, choices, field_suffix
 
 
 def fallbacks(language: str) -> tuple[str, ...]:
@@ -101,4 +105,101 @@ class Translated(models.Model):
             setattr(self, key, value)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *keys, "derived_translations"}
+        self.before_write(kwargs)
         super().save(*args, **kwargs)
+
+    def before_write(self, kwargs: dict) -> None:
+        """After the scripts are in step, before the row is written (see SourceTracked)."""
+
+
+class SourceTracked(Translated):
+    """Translated content whose translations remember their source (core.translation_sources):
+    a change to the source marks the others out of date, in the desk and on the page."""
+
+    authoritative_language = models.CharField(
+        _("prevailing language"),
+        max_length=10,
+        choices=choices(),
+        default="en",
+        help_text=_(
+            "If the languages differ, this version prevails: pages in the other languages say "
+            "so, and its changes mark the other languages out of date."
+        ),
+    )
+    translation_sources = models.JSONField(
+        _("what its translations were made from"), default=dict, blank=True, editable=False
+    )
+    # The languages out of date, as " zh-hant zh-hans ": for lists and counts in the desk.
+    out_of_date = models.CharField(
+        _("translations out of date"), max_length=30, blank=True, default="", editable=False
+    )
+
+    # A restore or a draft's publication carries these with the texts: an editor's "checked" is
+    # a change like any other, public when published.
+    revision_carries = ("translation_sources",)
+
+    class Meta:
+        abstract = True
+
+    def source_language(self) -> str:
+        """The language the others are translated from."""
+        return self.authoritative_language or settings.LANGUAGE_CODE
+
+    def before_write(self, kwargs: dict) -> None:
+        fields = self.translated_fields()
+        keys = [f"{field}_{suffix}" for field in fields for suffix in SUFFIXES]
+        stored, stored_records = {}, {}
+        if self.pk:
+            row = type(self)._base_manager.filter(pk=self.pk).values(*keys, "translation_sources")
+            if (found := row.first()) is not None:
+                stored_records = found.pop("translation_sources") or {}
+                stored = found
+        self.translation_sources = translation_sources.track(
+            fields,
+            self.source_language(),
+            {key: getattr(self, key) for key in keys},
+            stored,
+            self.translation_sources or {},
+            stored_records,
+            set(self.derived_translations),
+        )
+        stale = translation_sources.stale_languages(self.translation_sources)
+        self.out_of_date = f" {' '.join(stale)} " if stale else ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "translation_sources",
+                "out_of_date",
+            }
+
+    def stale_fields(self) -> list[str]:
+        """The texts ("body_zh_hant") out of date, to show and to mark checked."""
+        return translation_sources.stale_keys(self.translation_sources or {})
+
+    def mark_checked(self, keys) -> None:
+        """An editor read these translations against their source as it is now: up to date."""
+        source = field_suffix(self.source_language())
+        records = dict(self.translation_sources or {})
+        for key in keys:
+            if key in records:
+                base = next(
+                    f for f in self.translated_fields() if key in {f"{f}_{s}" for s in SUFFIXES}
+                )
+                source_text = getattr(self, f"{base}_{source}") or ""
+                records[key] = {**records[key], "text": source_text, "since": None}
+        self.translation_sources = records
+
+    def stale_since(self, language: str) -> dt.datetime | None:
+        """When `language`'s text fell behind its source (its earliest field), or None; a text
+        converted from the other Chinese script is as far behind as that script."""
+        suffix = field_suffix(language)
+        found = []
+        for field in self.translated_fields():
+            key = f"{field}_{suffix}"
+            if key in self.derived_translations:
+                other = SIMPLIFIED if suffix == TRADITIONAL else TRADITIONAL
+                key = f"{field}_{other}"
+            record = (self.translation_sources or {}).get(key) or {}
+            if record.get("since"):
+                found.append(parse_datetime(record["since"]))
+        return min(found) if found else None

@@ -18,7 +18,7 @@ from modeltranslation.translator import NotRegistered, translator
 
 from ..languages import LANGUAGES
 from ..time_zones import in_zone
-from .snapshots import IGNORED, Row, Snapshot, follows
+from .snapshots import IGNORED, UNSHOWN, Row, Snapshot, follows
 
 
 @dataclass
@@ -71,7 +71,7 @@ def _fields(model: type[models.Model], names) -> list[tuple[str, models.Field, s
     result = []
     for name in names:
         model_field = model._meta.get_field(name)
-        if name in IGNORED or name in bases or name in translated:
+        if name in IGNORED or name in UNSHOWN or name in bases or name in translated:
             continue
         key = name if model_field.many_to_many else model_field.attname
         result.append((key, model_field, ""))

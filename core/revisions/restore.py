@@ -41,8 +41,10 @@ def write(obj: models.Model, snapshot: Snapshot, *, keep: Iterable[str] = ()) ->
     draft's new row) is saved as a new row, never over someone else's row with that key."""
     keep = set(keep)
     item = snapshot.item
+    carried = set(getattr(type(obj), "revision_carries", ()))
     for model_field in obj._meta.concrete_fields:
-        if model_field.editable and not model_field.primary_key and model_field.name not in keep:
+        written = model_field.editable or model_field.name in carried
+        if written and not model_field.primary_key and model_field.name not in keep:
             if model_field.attname in item.values:
                 setattr(obj, model_field.attname, item.values[model_field.attname])
     _check(obj, exclude=keep)

@@ -36,7 +36,9 @@ class Snapshot:
         )  # fmt: skip
 
 
-IGNORED = frozenset({"created_at", "updated_at", "derived_translations"})
+IGNORED = frozenset({"created_at", "updated_at", "derived_translations", "out_of_date"})
+# Part of the content (an editor's "checked" is a change to publish), not shown as a change.
+UNSHOWN = frozenset({"translation_sources"})
 
 
 def _comparable(row: Row) -> dict:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Translated
+from core.models import SourceTracked, Translated
 
 from .notes import Noted, NotedQuerySet
 from .people import Organisation, Person, Topic, positions_prefetch
@@ -66,7 +66,7 @@ class EventQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class Event(MadeAddress, Noted, Translated, Publishable):
+class Event(MadeAddress, Noted, SourceTracked, Publishable):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", _("Seminar")
         FORUM = "forum", _("Forum")

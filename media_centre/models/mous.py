@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Translated
+from core.models import SourceTracked
 
 from .documents import Document
 from .notes import Noted, NotedQuerySet
@@ -43,7 +43,7 @@ class MoUQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class MoU(MadeAddress, Noted, Translated, Publishable):
+class MoU(MadeAddress, Noted, SourceTracked, Publishable):
     title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(
         WEB_ADDRESS, max_length=120, unique=True, blank=True, help_text=WEB_ADDRESS_HELP["title"]

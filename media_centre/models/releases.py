@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from core import languages
-from core.models import Translated
+from core.models import SourceTracked, Translated
 
 from ..richtext import PROSE_EXTENSIONS, sanitise
 from ..uploads import validate_image_upload
@@ -71,7 +71,7 @@ class PressReleaseQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class PressRelease(MadeAddress, Noted, Translated, Publishable):
+class PressRelease(MadeAddress, Noted, SourceTracked, Publishable):
     headline = models.CharField(_("headline"), max_length=300, blank=True)
     slug = models.SlugField(
         WEB_ADDRESS, max_length=120, blank=True, help_text=WEB_ADDRESS_HELP["headline"]

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Translated
+from core.models import SourceTracked
 
 from ..uploads import validate_image_upload
 from .documents import Document
@@ -28,7 +28,7 @@ class StudyQuerySet(NotedQuerySet, PublishableQuerySet):
         )
 
 
-class Study(MadeAddress, Noted, Translated, Publishable):
+class Study(MadeAddress, Noted, SourceTracked, Publishable):
     class Kind(models.TextChoices):
         RESEARCH_REPORT = "research-report", _("Research report")
         PAPER = "paper", _("Paper")
