@@ -54,7 +54,14 @@ def track(
 
 
 def stale_keys(records: dict) -> list[str]:
-    return sorted(key for key, record in records.items() if record.get("since"))
+    """The out-of-date texts, language by language in the site's order."""
+    stale = [key for key, record in records.items() if record.get("since")]
+    return sorted(stale, key=lambda key: (_position(key), key))
+
+
+def _position(key: str) -> int:
+    endings = [f"_{language.suffix}" for language in LANGUAGES]
+    return next((n for n, ending in enumerate(endings) if key.endswith(ending)), len(endings))
 
 
 def stale_languages(records: dict) -> list[str]:

@@ -3,11 +3,17 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from core.translation_checks import CHECKED
 from media_centre.models import PressRelease
 
 from .conftest import make_release
+from .test_admin import form_data, url
+from .test_drafts import edit, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +118,78 @@ def test_since_is_the_time_of_the_save_that_made_it_behind():
     release.save()
     since = reloaded(release).stale_since("zh-hant")
     assert before <= since <= timezone.now() + dt.timedelta(seconds=1)
+
+
+# Through the review flow, in the desk and on the public pages
+
+
+def page_text(client, release, language: str) -> str:
+    with translation.override(language):
+        response = client.get(release.get_absolute_url())
+    assert response.status_code == 200
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text().split())
+
+
+def english_link(client, release, language: str) -> str | None:
+    with translation.override(language):
+        soup = BeautifulSoup(client.get(release.get_absolute_url()).content, "html.parser")
+    notice = soup.select_one(".notice--behind a")
+    return notice["href"] if notice else None
+
+
+def test_an_english_change_published_through_review_marks_both_chinese_versions_until_checked(
+    client, editor, publisher, django_capture_on_commit_callbacks
+):
+    release = translated()
+    reader = Client()
+    assert "此為翻譯本。如與英文版本有任何歧異，以英文版本為準。" in page_text(
+        reader, release, "zh-hant"
+    )
+
+    # An editor corrects the English body of the live release and submits it for review.
+    client.force_login(editor)
+    edit(client, release, body_en="<p>The corrected English body.</p>")
+    client.post(url(PressRelease, "review", release.pk, "submit"), {"note": "Fixed a figure."})
+    assert reloaded(release).out_of_date == ""  # nothing public has changed yet
+    # A publisher publishes it.
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(client, release, kind="minor")
+
+    live = reloaded(release)
+    assert live.out_of_date == " zh-hant zh-hans "
+    day = date_format(timezone.localtime(live.stale_since("zh-hant")), "DATE_FORMAT")
+    for language in ("zh-hant", "zh-hans"):
+        with translation.override(language):
+            expected_day = date_format(
+                timezone.localtime(live.stale_since(language)), "DATE_FORMAT"
+            )
+            words = page_text(reader, release, language)
+        assert expected_day in words
+        with translation.override("en"):
+            assert english_link(reader, release, language) == release.get_absolute_url()
+    assert "English version was updated on" not in page_text(reader, release, "en")
+
+    # The desk shows both, with the change to the English.
+    client.force_login(editor)
+    form = client.get(url(PressRelease, "change", release.pk))
+    desk = " ".join(BeautifulSoup(form.content, "html.parser").get_text().split())
+    assert "Translations out of date" in desk
+    assert "Traditional Chinese · Body" in desk and "Simplified Chinese · Body" in desk
+    assert "The English changed after this was translated" in desk
+    assert "<ins> corrected</ins>" in form.content.decode()
+    assert day  # the mark says when
+
+    # The editor updates the Traditional and marks the Simplified checked; a publisher publishes.
+    data = form_data(form)
+    data["body_zh_hant"] = "<p>更正的繁體正文。</p>"
+    data[CHECKED] = ["body_zh_hans"]
+    client.post(url(PressRelease, "change", release.pk), data)
+    client.force_login(publisher)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(client, release, kind="minor")
+
+    assert reloaded(release).out_of_date == ""
+    for language in ("zh-hant", "zh-hans"):
+        assert english_link(reader, release, language) is None
+    assert "更正的繁體正文" in page_text(reader, release, "zh-hant")

@@ -41,6 +41,20 @@ def shown_language(item, field: str) -> str:
     return item.shown_language(field)
 
 
+@register.simple_tag
+def url_in(item, language: str) -> str:
+    """`item`'s address in `language` (its page there), with no query."""
+    with translation.override(language):
+        return item.get_absolute_url()
+
+
+@register.filter
+def stale_since(item, language: str):
+    """When `item`'s text in `language` fell behind its prevailing language, or None."""
+    check = getattr(item, "stale_since", None)
+    return check(language) if check else None
+
+
 @register.filter
 def converted_from(item, field: str) -> str:
     """The Chinese script `item`'s `field` was converted from for this reader, or ""."""

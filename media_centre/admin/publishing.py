@@ -28,6 +28,7 @@ from core.manifests.models import Manifest
 from core.revisions.admin import RevisionAdmin, RevisionNoteForm
 from core.time_zones import in_zone
 from core.translated_fields import TranslatedFieldsAdmin
+from core.translation_checks import TranslationChecksAdmin, TranslationChecksForm
 from core.workflow import api as review
 from core.workflow.admin import ReviewAdmin
 
@@ -96,7 +97,7 @@ class InOrderFormSet(BaseInlineFormSet):
         return super().save_new(form, commit)
 
 
-class PublishableForm(RevisionNoteForm):
+class PublishableForm(TranslationChecksForm, RevisionNoteForm):
     def add_error(self, field, error):
         # Model.clean() may name a publishing field that is read-only for this user: show its
         # message at the top of the form instead of failing.
@@ -130,6 +131,7 @@ IMAGE_UPLOADS = {
 
 
 class PublishableAdmin(
+    TranslationChecksAdmin,
     CreateInPlaceAdmin,
     TranslatedFieldsAdmin,
     ReviewAdmin,
