@@ -14,7 +14,7 @@ from modeltranslation.translator import translator
 
 from . import translation_sources
 from .chinese_script import SIMPLIFIED, TRADITIONAL, sync_scripts
-from .languages import SUFFIXES, choices, field_suffix
+from .languages import LANGUAGES, SUFFIXES, choices, field_suffix
 
 
 def fallbacks(language: str) -> tuple[str, ...]:
@@ -171,6 +171,12 @@ class SourceTracked(Translated):
                 "translation_sources",
                 "out_of_date",
             }
+
+    @property
+    def out_of_date_names(self) -> str:
+        """The languages behind, by name ("Traditional Chinese, Simplified Chinese")."""
+        codes = self.out_of_date.split()
+        return ", ".join(str(language.name) for language in LANGUAGES if language.code in codes)
 
     def stale_fields(self) -> list[str]:
         """The texts ("body_zh_hant") out of date, to show and to mark checked."""

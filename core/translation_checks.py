@@ -3,6 +3,7 @@ form, what is out of date with the change to its source, and "mark as checked"."
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -74,6 +75,10 @@ class TranslationChecksAdmin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "translation_status"]
 
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return [*filters, TranslationFilter] if issubclass(self.model, SourceTracked) else filters
+
     @admin.display(description=_("What changed"))
     def translation_status(self, obj) -> SafeString:
         if not isinstance(obj, SourceTracked) or not obj.stale_fields():
@@ -110,3 +115,76 @@ class TranslationChecksAdmin:
         if checked and isinstance(obj, SourceTracked):
             obj.mark_checked(checked)
         super().save_model(request, obj, form, change)
+
+
+def title_field(model) -> str:
+    """The field whose text says an item exists in a language (its headline or title)."""
+    return model.required_translations[0]
+
+
+def missing_q(model, language) -> Q:
+    key = f"{title_field(model)}_{language.suffix}"
+    return Q(**{key: ""}) | Q(**{f"{key}__isnull": True})
+
+
+def behind_q(language) -> Q:
+    return Q(out_of_date__contains=f" {language.code} ")
+
+
+class TranslationFilter(admin.SimpleListFilter):
+    """The desk's lists by translation: missing in a language, or out of date in it."""
+
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        missing = _("Missing in %(language)s")
+        behind = _("Out of date in %(language)s")
+        return [
+            *[(f"missing-{lang.code}", missing % {"language": lang.name}) for lang in LANGUAGES],
+            *[(f"behind-{lang.code}", behind % {"language": lang.name}) for lang in LANGUAGES],
+        ]
+
+    def queryset(self, request, queryset):
+        kind, _sep, code = (self.value() or "").partition("-")
+        language = BY_CODE.get(code)
+        if language is None or kind not in ("missing", "behind"):
+            return queryset
+        if kind == "missing":
+            return queryset.filter(missing_q(queryset.model, language))
+        return queryset.filter(behind_q(language))
+
+
+def language_gaps(obj: SourceTracked) -> list[str]:
+    """In plain words, each language `obj` cannot go public in: a text it must have is missing,
+    or a translation is behind its prevailing language (converted Chinese counts as written)."""
+    translated = set(obj.translated_fields())
+    needed = [name for name in obj.required_to_publish if name in translated]
+    needed = needed or [title_field(type(obj))]
+    behind = obj.out_of_date.split()
+    gaps = []
+    for language in LANGUAGES:
+        missing = [
+            str(obj._meta.get_field(name).verbose_name)
+            for name in needed
+            if not str(getattr(obj, f"{name}_{language.suffix}", "") or "").strip()
+        ]
+        if missing:
+            gaps.append(
+                gettext("%(language)s: no %(fields)s")
+                % {"language": language.name, "fields": ", ".join(missing)}
+            )
+        elif language.code in behind:
+            gaps.append(
+                gettext("%(language)s: behind the %(source)s (%(fields)s)")
+                % {
+                    "language": language.name,
+                    "source": BY_CODE[obj.source_language()].name,
+                    "fields": ", ".join(
+                        _describe(obj, key)[1]
+                        for key in obj.stale_fields()
+                        if key.endswith(f"_{language.suffix}")
+                    ),
+                }
+            )
+    return gaps

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from core.drafts.models import Draft
+from core.languages import LANGUAGES, Language
+from core.models import SourceTracked
+from core.translation_checks import behind_q, missing_q
 
 from .models import (
     AccessibilityRequest,
@@ -24,6 +27,7 @@ from .models import (
     PressRelease,
     Publishable,
     State,
+    Status,
     Study,
 )
 from .models.embargo import EMBARGOED_FIELDS
@@ -64,6 +68,10 @@ class Home:
     published: list[Line] = field(default_factory=list)
     requests: list[AccessibilityRequest] | None = None  # None: not the user's to see
     requests_url: str = ""
+    # Per language, per kind: (count, the list's address) of items missing it and behind in it.
+    translation_kinds: list[str] = field(default_factory=list)  # the kinds' names, as columns
+    translations: list[tuple[Language, str, list[tuple[int, str]]]] = field(default_factory=list)
+    behind: list[Line] = field(default_factory=list)  # items with a translation out of date
 
 
 def _model_admin(model: type[models.Model]):
@@ -140,6 +148,8 @@ def gather(request) -> Home:
     home.scheduled = _newest(scheduled + live_scheduled, reverse=False)
     home.published = _newest(published, reverse=True)
 
+    _gather_translations(home)
+
     requests_admin = _model_admin(AccessibilityRequest)
     if requests_admin is not None and requests_admin.has_view_permission(request):
         home.requests = list(
@@ -151,6 +161,43 @@ def gather(request) -> Home:
             reverse("admin:media_centre_accessibilityrequest_changelist") + "?answered__exact=0"
         )
     return home
+
+
+def _gather_translations(home: Home) -> None:
+    """What each language lacks and where it is behind its prevailing language: one count query
+    and one list query per kind."""
+    kinds = [model for model in home.kinds if issubclass(model, SourceTracked)]
+    home.translation_kinds = [model._meta.verbose_name_plural for model in kinds]
+    counts = {}
+    behind = []
+    for model in kinds:
+        items = model.objects.exclude(status=Status.WITHDRAWN)
+        counts[model] = items.aggregate(
+            **{
+                f"{state}_{language.suffix}": models.Count("pk", filter=condition)
+                for language in LANGUAGES
+                for state, condition in (
+                    ("missing", missing_q(model, language)),
+                    ("behind", behind_q(language)),
+                )
+            }
+        )
+        behind += [
+            Line(item, _change_url(item), item.updated_at)
+            for item in items.exclude(out_of_date="").order_by("-updated_at")[:SHOWN]
+        ]
+    for language in LANGUAGES:
+        for state, words in (("missing", _("missing")), ("behind", _("out of date"))):
+            cells = []
+            for model in kinds:
+                opts = model._meta
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                cells.append(
+                    (counts[model][f"{state}_{language.suffix}"],
+                     f"{url}?translation={state}-{language.code}")
+                )  # fmt: skip
+            home.translations.append((language, words, cells))
+    home.behind = _newest(behind, reverse=True)
 
 
 def _live_changes(kinds, user, now) -> tuple[list[Line], list[Line]]:

@@ -314,6 +314,9 @@ if not DEBUG and not (NEWSROOM_SIGNING_KEY or NEWSROOM_SIGNING_KEY_FILE):
         "set NEWSROOM_SIGNING_KEY_FILE (or NEWSROOM_SIGNING_KEY). Make one with "
         "`manage.py signing_key new --out /etc/newsroom/signing-key.pem`."
     )
+# Releases go public only in every language, complete and up to date, unless a publisher gives
+# a reason (README "Languages").
+NEWSROOM_REQUIRE_ALL_LANGUAGES = env.bool("NEWSROOM_REQUIRE_ALL_LANGUAGES", default=False)
 # Email alerts: an item public for longer than the look-back when the worker first sees it (an
 # archive imported, the worker off for days) raises no alert; a sending worker that died is
 # recognised by its batch's age; daily digests go out at this hour of TIME_ZONE.

@@ -167,7 +167,10 @@ def test_translated_release_reads_in_its_own_language_without_notice(client):
     with translation.override("zh-hant"):
         page = soup(client.get(release.get_absolute_url()))
     assert page.h1.text == "金融會議" and not page.h1.has_attr("lang")
-    assert not page.select_one(".notice--language")
+    # Only the note that the English prevails: nothing shown in another language.
+    (notice,) = page.select(".notice--language")
+    assert "notice--prevails" in notice["class"]
+    assert notice.get_text(" ", strip=True).startswith("此為翻譯本。如與英文版本有任何歧異")
     assert page.select_one(".prose p").get_text().startswith("香港，2025年6月19日 – 中文內容。")
 
 

@@ -4,12 +4,16 @@ import datetime as dt
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from core.translation_checks import CHECKED
-from media_centre.models import PressRelease
+from core.workflow.models import Step
+from media_centre.models import PressRelease, Status
 
 from .conftest import make_release
 from .test_admin import form_data, url
@@ -22,6 +26,8 @@ def translated(**kw) -> PressRelease:
     kw.setdefault("body_en", "<p>The English body.</p>")
     kw.setdefault("headline_zh_hant", "研討會")
     kw.setdefault("body_zh_hant", "<p>繁體正文。</p>")
+    kw.setdefault("summary_zh_hant", "繁體摘要。")
+    kw.setdefault("summary_zh_hans", "简体摘要。")
     kw.setdefault("headline_zh_hans", "研讨会")
     kw.setdefault("body_zh_hans", "<p>简体正文。</p>")
     return make_release(**kw)
@@ -193,3 +199,104 @@ def test_an_english_change_published_through_review_marks_both_chinese_versions_
     for language in ("zh-hant", "zh-hans"):
         assert english_link(reader, release, language) is None
     assert "更正的繁體正文" in page_text(reader, release, "zh-hant")
+
+
+# The desk home, per language
+
+
+def test_the_desk_home_counts_what_each_language_lacks_and_lists_what_is_behind(client, editor):
+    behind = translated(headline="Behind in Chinese")
+    behind.body_en = "<p>Changed.</p>"
+    behind.save()
+    make_release(headline="English only")
+    client.force_login(editor)
+    client.get("/admin/")
+
+    with CaptureQueriesContext(connection) as queries:
+        home = client.get("/admin/")
+    soup = BeautifulSoup(home.content, "html.parser")
+    section = soup.find(id="nr-translations").parent
+    rows = {
+        row.th.get_text(" ", strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
+        for row in section.select("tbody tr")
+    }
+    assert rows["Traditional Chinese: missing"][0] == "1"  # press releases come first
+    assert rows["Traditional Chinese: out of date"][0] == "1"
+    assert rows["English: missing"][0] == "0"
+    link = section.find("a", href=lambda href: href and "translation=behind-zh-hant" in href)
+    listed = client.get(link["href"])
+    assert "Behind in Chinese" in listed.content.decode()
+    assert "English only" not in listed.content.decode()
+    assert "Behind in Chinese" in section.get_text()
+
+    for n in range(4):
+        extra = translated(headline=f"Also behind {n}")
+        extra.body_en = f"<p>Changed {n}.</p>"
+        extra.save()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/")
+    assert len(many) <= len(queries), [q["sql"] for q in many]
+
+
+# Every language together, when the site asks for it
+
+
+@pytest.fixture
+def together(settings):
+    settings.NEWSROOM_REQUIRE_ALL_LANGUAGES = True
+
+
+def publish_page(client, release, **fields):
+    return client.post(url(PressRelease, "publish", release.pk) + "?when=now", fields)
+
+
+@pytest.mark.usefixtures("together")
+def test_a_release_missing_a_language_waits_unless_a_publisher_gives_a_reason(client, publisher):
+    release = make_release(status=Status.DRAFT)  # English only
+    client.force_login(publisher)
+
+    refused = publish_page(client, release)
+    words = " ".join(BeautifulSoup(refused.content, "html.parser").get_text().split())
+    assert refused.status_code == 200
+    assert "Not ready in every language" in words
+    assert "Traditional Chinese: no headline, summary, body" in words
+    assert reloaded(release).status == Status.DRAFT
+
+    publish_page(client, release, languages_override="The Chinese follows tomorrow morning.")
+
+    release = reloaded(release)
+    assert release.is_published()
+    entry = LogEntry.objects.filter(object_id=str(release.pk)).order_by("-pk").first()
+    assert "The Chinese follows tomorrow morning." in entry.change_message
+    step = Step.objects.filter(object_id=str(release.pk)).order_by("-pk").first()
+    assert "The Chinese follows tomorrow morning." in step.note
+    assert "Traditional Chinese: no headline" in step.note
+
+
+@pytest.mark.usefixtures("together")
+def test_a_release_behind_in_a_language_waits_too_and_a_complete_one_does_not(client, publisher):
+    complete = translated(status=Status.DRAFT)
+    behind = translated(status=Status.DRAFT)
+    behind.body_en = "<p>Changed after translation.</p>"
+    behind.save()
+    client.force_login(publisher)
+
+    assert (
+        "Simplified Chinese: behind the English (Body)"
+        in publish_page(client, behind).content.decode()
+    )
+    publish_page(client, complete)
+    assert reloaded(complete).is_published()
+
+
+@pytest.mark.usefixtures("together")
+def test_publish_now_on_the_list_refuses_a_release_missing_a_language(client, publisher):
+    release = make_release(status=Status.DRAFT)
+    client.force_login(publisher)
+    response = client.post(
+        url(PressRelease, "changelist"),
+        {"action": "publish_now", "_selected_action": [release.pk], "confirm": "1"},
+        follow=True,
+    )
+    assert "it goes public in every language together" in response.content.decode()
+    assert reloaded(release).status == Status.DRAFT

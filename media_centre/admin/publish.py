@@ -11,6 +11,7 @@ import datetime as dt
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import translation_checks
 from core.desk_dates import DeskSplitDateTimeField, DeskSplitDateTimeWidget
 from core.drafts import store as drafts
 from core.languages import LANGUAGES
@@ -100,11 +102,24 @@ class PublishForm(forms.Form):
         links: list,
         mode: str | None = None,
         alertable: bool = False,
+        language_gaps: list[str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.public = public
         self.mode = mode
+        self.language_gaps = language_gaps or []
+        if self.language_gaps:
+            self.fields["languages_override"] = forms.CharField(
+                label=_("Publish without them, because"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "This site publishes releases in every language together. Only with a "
+                    "reason, which the log keeps, does it go public without them."
+                ),
+            )
         if mode in ("now", "later"):
             # "Publish now…" and "Schedule…" are two actions: each page does only its own.
             self.fields["when"].initial = mode
@@ -159,6 +174,11 @@ class PublishForm(forms.Form):
                     None,
                     _("Write the note readers will see, in at least one language."),
                 )
+        if self.language_gaps and not data.get("languages_override", "").strip():
+            self.add_error(
+                "languages_override",
+                _("Give the reason to publish before every language is ready, or complete them."),
+            )
         if data.get("alert") and data.get("kind") in (None, MINOR):
             self.add_error(
                 "alert",
@@ -255,6 +275,7 @@ class PublishViewMixin:
         with drafts.shown(obj, keep=PUBLISHING_FIELDS) as draft:
             current = type(obj)._base_manager.get(pk=obj.pk)
             links = [(type(link), link.pk) for link in unpublished_links(current)]
+            self._gaps = self.language_gaps(current)
             comparison = None
             if draft is not None:
                 comparison = snapshots.of_object(current)
@@ -290,6 +311,7 @@ class PublishViewMixin:
             links=linked,
             mode=mode,
             alertable=alerts.alertable(obj),
+            language_gaps=self._gaps,
         )
         confirm_time = None
         if request.method == "POST" and form.is_valid() and form.cleaned_data["when"] == "later":
@@ -338,6 +360,7 @@ class PublishViewMixin:
             "confirming": getattr(form, "confirming", None),
             "confirm_time": confirm_time,
             "blockers": self.publish_blockers(obj),
+            "language_gaps": self._gaps,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/media_centre/publish.html", context)
@@ -394,6 +417,16 @@ class PublishViewMixin:
         """Reasons (in plain words) that publishing must wait, e.g. a sign-off."""
         return []
 
+    def languages_required(self) -> bool:
+        """Whether this kind goes public only in every language together (a site's choice)."""
+        return settings.NEWSROOM_REQUIRE_ALL_LANGUAGES and getattr(
+            self, "languages_together", False
+        )
+
+    def language_gaps(self, obj) -> list[str]:
+        """What keeps `obj` (as it will be published) from being public in every language."""
+        return translation_checks.language_gaps(obj) if self.languages_required() else []
+
     @transaction.atomic
     def _publish(self, request, obj: Publishable, form: PublishForm, linked):
         blockers = self.publish_blockers(obj)
@@ -408,6 +441,12 @@ class PublishViewMixin:
         kind = form.cleaned_data.get("kind") or MINOR
         user = request.user
         log_note = form.cleaned_data.get("log_note", "").strip()
+        if reason := form.cleaned_data.get("languages_override", "").strip():
+            without = gettext("Published without every language (%(gaps)s), because: %(reason)s")
+            log_note = " ".join(
+                filter(None, [without % {"gaps": "; ".join(form.language_gaps), "reason": reason},
+                              log_note])
+            )  # fmt: skip
         has_draft = drafts.draft_of(obj) is not None
         chosen = set(form.cleaned_data.get("together") or [])
         together = [item for item in linked if _link_key(item) in chosen]

@@ -480,6 +480,18 @@ class PublishableAdmin(
                     messages.ERROR,
                 )
                 continue
+            if gaps := self.language_gaps(obj):
+                self.message_user(
+                    request,
+                    _(
+                        "“%(item)s” was not published: it goes public in every language together "
+                        "(%(gaps)s). To publish it without them, use “Publish…” on the item and "
+                        "give the reason."
+                    )
+                    % {"item": obj, "gaps": "; ".join(gaps)},
+                    messages.ERROR,
+                )
+                continue
             obj.status = Status.PUBLISHED
             obj.publish_at = now
             obj.withdrawn_reason = ""

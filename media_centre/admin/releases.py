@@ -51,6 +51,7 @@ class QuoteInline(CreateInPlaceAdmin, TranslatedFieldsAdmin, TranslationStackedI
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(EmbargoAdminMixin, PublishableAdmin):
+    languages_together = True  # NEWSROOM_REQUIRE_ALL_LANGUAGES
     list_display = ["headline", "state_badge", "release_date", "publication_time", "last_modified"]
     list_filter = [StateFilter, YearFilter, "topics", "organisations"]
     search_fields = [*in_every_language("headline", "summary"), "slug"]
