@@ -88,6 +88,9 @@ class _Tally:
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, Hashable]] = Counter()
         self.lock = threading.Lock()
+        # Held for a whole move: a reader that moves the tally first (pending) waits for the
+        # thread's move under way, instead of finding the counts neither here nor in the cache.
+        self.moving = threading.Lock()
         self.wake = threading.Event()
         self.pid = 0  # the process whose thread runs: a forked worker starts its own
 
@@ -107,10 +110,11 @@ class _Tally:
 
     def move(self) -> None:
         """Add the tally to the cache now; what the cache refuses is lost and logged."""
-        with self.lock:
-            counts, self.counts = self.counts, Counter()
-        for (name, key), amount in counts.items():
-            add(name, key, amount)
+        with self.moving:
+            with self.lock:
+                counts, self.counts = self.counts, Counter()
+            for (name, key), amount in counts.items():
+                add(name, key, amount)
 
 
 _tally = _Tally()

@@ -3,6 +3,7 @@ database by a periodic task without losing or doubling a count."""
 
 import multiprocessing
 import socket
+import threading
 
 import pytest
 from bs4 import BeautifulSoup
@@ -278,3 +279,27 @@ def test_with_the_front_servers_log_django_counts_nothing_itself(
     assert body == MINIMAL_PDF
     assert download_counts.pending([document.pk]) == {}
     assert downloads_counted(document) == 0  # no log yet: nothing to count, and no error
+
+
+def test_a_flush_waits_for_the_tally_thread_moving_counts_to_the_cache(document, monkeypatch):
+    """The thread had taken the count off the tally and not yet written it when the worker's
+    flush looked: the flush found it nowhere and moved nothing (a flaky CI run under Redis)."""
+    counters.add_soon(download_counts.COUNTER, document.pk)
+    entered, release = threading.Event(), threading.Event()
+    real_add = counters.add
+
+    def slow_add(*args, **kwargs):
+        entered.set()
+        release.wait(5)
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(counters, "add", slow_add)
+    mover = threading.Thread(target=counters._tally.move)
+    mover.start()
+    assert entered.wait(5)
+    monkeypatch.setattr(counters, "add", real_add)
+    threading.Timer(0.2, release.set).start()
+
+    assert download_counts.flush_download_counts.call() == 1
+    mover.join()
+    assert Document.objects.get(pk=document.pk).download_count == 1
