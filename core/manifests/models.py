@@ -3,18 +3,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..append_only import AppendOnly, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnly(Exception):
-    """The signed record is never changed or shortened."""
+__all__ = ["AppendOnly", "Manifest"]
 
 
-class ManifestQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("The signed record cannot be changed.")
-
-    def delete(self):
-        raise AppendOnly("The signed record cannot be shortened.")
-
+class ManifestQuerySet(AppendOnlyQuerySet):
     def of(self, obj: models.Model):
         return self.filter(
             content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
@@ -25,8 +19,10 @@ class ManifestQuerySet(models.QuerySet):
         return self.filter(published_at__lte=timezone.now())
 
 
-class Manifest(models.Model):
+class Manifest(AppendOnlyModel):
     """One published version of an item: the signed manifest (a JWS) and the texts it hashes."""
+
+    append_only_name = "signed record"
 
     class Change(models.TextChoices):
         FIRST = "first", _("First published")
@@ -76,11 +72,3 @@ class Manifest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} (v{self.version})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnly("The signed record cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("The signed record cannot be shortened.")

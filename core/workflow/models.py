@@ -4,21 +4,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..append_only import AppendOnly, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnly(Exception):
-    """The review log is never changed or shortened."""
-
-
-class StepQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnly("The review log cannot be changed.")
-
-    def delete(self):
-        raise AppendOnly("The review log cannot be shortened.")
+__all__ = ["AppendOnly", "Step"]
 
 
-class Step(models.Model):
+class Step(AppendOnlyModel):
     """One step in an item's review and publication: who did what, when, to which revision."""
+
+    append_only_name = "review log"
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted for review")
@@ -55,7 +49,7 @@ class Step(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = StepQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-pk"]
@@ -65,11 +59,3 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnly("The review log cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnly("The review log cannot be shortened.")
