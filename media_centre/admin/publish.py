@@ -270,12 +270,13 @@ class PublishViewMixin:
         return [now, later]
 
     def _what(self, obj: Publishable):
-        """(the draft, the changes it makes to what is public, the unpublished links) as the
-        item will be when published: read with the draft in the rows, then rolled back."""
+        """(the draft, the changes it makes to what is public, the unpublished links, what keeps
+        it from every language) as the item will be when published: read with the draft in the
+        rows, then rolled back."""
         with drafts.shown(obj, keep=PUBLISHING_FIELDS) as draft:
             current = type(obj)._base_manager.get(pk=obj.pk)
             links = [(type(link), link.pk) for link in unpublished_links(current)]
-            self._gaps = self.language_gaps(current)
+            gaps = self.language_gaps(current)
             comparison = None
             if draft is not None:
                 comparison = snapshots.of_object(current)
@@ -283,7 +284,7 @@ class PublishViewMixin:
             live = type(obj)._base_manager.get(pk=obj.pk)
             comparison = compare(snapshots.of_object(live), comparison)
         linked = [model._base_manager.get(pk=pk) for model, pk in links]
-        return draft, comparison, linked
+        return draft, comparison, linked, gaps
 
     def publish_view(self, request, object_id):
         if not self.has_publish_permission(request):
@@ -291,7 +292,8 @@ class PublishViewMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404(gettext("This item does not exist, or was deleted."))
-        draft, comparison, linked = self._what(obj)
+        # Per request: the admin is one object that every thread of the server shares.
+        draft, comparison, linked, gaps = self._what(obj)
         state = obj.state
         if draft is None and state == State.PUBLISHED:
             self.message_user(
@@ -311,7 +313,7 @@ class PublishViewMixin:
             links=linked,
             mode=mode,
             alertable=alerts.alertable(obj),
-            language_gaps=self._gaps,
+            language_gaps=gaps,
         )
         confirm_time = None
         if request.method == "POST" and form.is_valid() and form.cleaned_data["when"] == "later":
@@ -360,7 +362,7 @@ class PublishViewMixin:
             "confirming": getattr(form, "confirming", None),
             "confirm_time": confirm_time,
             "blockers": self.publish_blockers(obj),
-            "language_gaps": self._gaps,
+            "language_gaps": gaps,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/media_centre/publish.html", context)
