@@ -17,8 +17,10 @@ from core import languages
 from core.manifests import record
 from core.manifests.canonical import canonical, loose
 from core.manifests.models import Manifest
+from core.translation_checks import title_field
 
 from .models import Document, Event, MoU, PressRelease, PublicNote, Study
+from .notes import NOTED_MODELS
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +33,6 @@ TEXTS: dict[type[models.Model], tuple[tuple[str, bool], ...]] = {
     MoU: (("title", False), ("signed_place", False), ("summary", False)),
     Study: (("title", False), ("abstract", False)),
 }  # fmt: skip
-TITLES = {PressRelease: "headline", Event: "title", MoU: "title", Study: "title"}
-NOTE_FIELDS = {PressRelease: "release", Event: "event", MoU: "mou", Study: "study"}
 SIGNED = tuple(TEXTS)
 # A pasted text shorter than this (as compared) says too little to be found meaningfully.
 SHORTEST_QUOTE = 12
@@ -71,15 +71,14 @@ def documents_of(item: models.Model) -> list[Document]:
 
 def describe(item: models.Model) -> record.Published:
     """What `item` publishes now: its text in each language it has, and its documents."""
-    model = type(item)
-    title = TITLES[model]
+    title = title_field(type(item))
     texts = {}
     for language in languages.LANGUAGES:
         if not (getattr(item, f"{title}_{language.suffix}", "") or "").strip():
             continue  # not in this language: its page says so and shows another
         with translation.override(language.code):
             texts[language.code] = (_site(item.get_absolute_url()), canonical(_pieces(item)))
-    authoritative = getattr(item, "authoritative_language", None) or settings.LANGUAGE_CODE
+    authoritative = item.source_language()
     with translation.override(authoritative):
         url, name = _site(item.get_absolute_url()), str(getattr(item, title))
     return record.Published(
@@ -109,7 +108,7 @@ def _change(item, published: record.Published, last: Manifest | None, now):
         return Manifest.Change.AGAIN, item.publish_at, None
     note = (
         PublicNote.objects.filter(
-            **{NOTE_FIELDS[type(item)]: item}, published_at__gt=last.published_at
+            **{NOTED_MODELS[type(item)]: item}, published_at__gt=last.published_at
         )
         .published()
         .order_by("-published_at", "-pk")
@@ -138,7 +137,9 @@ def sign(item: models.Model) -> Manifest | None:
         published = describe(item)
         last = record.latest(item)
         change, when, note = _change(item, published, last, timezone.now())
-        return record.append(item, published, published_at=when, change=change, note=note)
+        return record.append(
+            item, published, last=last, published_at=when, change=change, note=note
+        )
 
 
 def sign_withdrawal(item: models.Model) -> Manifest | None:
@@ -159,6 +160,7 @@ def sign_withdrawal(item: models.Model) -> Manifest | None:
         return record.append(
             item,
             described,
+            last=last,
             published_at=max(at, last.published_at),
             change=Manifest.Change.WITHDRAWN,
             withdrawn={"reason": item.withdrawn_reason},

@@ -62,28 +62,21 @@ def latest(obj: models.Model) -> Manifest | None:
     return Manifest.objects.of(obj).order_by("-version").first()
 
 
-def is_current(obj: models.Model, published: Published) -> bool:
-    last = latest(obj)
-    if last is None:
-        return False
-    payload = payload_of(last)
-    return {name: payload.get(name) for name in CONTENT} == content_of(published)
-
-
 def append(
     obj: models.Model,
     published: Published,
     *,
+    last: Manifest | None,
     published_at: dt.datetime,
     change: str,
     note: dict[str, str] | None = None,
     withdrawn: dict[str, str] | None = None,
 ) -> Manifest | None:
-    """Sign and append the item's next version, unless it publishes what its last one did.
-    The caller holds the item's row (select_for_update), so versions follow one another."""
+    """Sign and append the item's next version after `last` (its `latest()`), unless it
+    publishes what that one did. The caller holds the item's row (select_for_update) from
+    reading `last`, so versions follow one another."""
     content = content_of(published)
     with transaction.atomic():
-        last = latest(obj)
         if last is not None:
             payload = payload_of(last)
             if {name: payload.get(name) for name in CONTENT} == content:

@@ -54,19 +54,39 @@ def visible_object(request: HttpRequest, model: type[Publishable], **lookup) -> 
         return item
 
     def find() -> tuple[bool, Publishable | None]:
-        try:
-            return True, model.objects.for_detail().published().get(**lookup)
-        except model.DoesNotExist:
-            return False, model.objects.gone().filter(**lookup).first()
+        return public_or_gone(model.objects.for_detail(), **lookup)
 
     match = request.resolver_match
     name = f"visible:{match.view_name if match else model._meta.label}:{lookup}"
     published, item = page_cache.remember(name, find, keep=lambda found: found[1] is not None)
+    return _shown_or_refused(published, item)
+
+
+def public_or_gone(queryset, **lookup) -> tuple[bool, Publishable | None]:
+    """(True, the published item) or (False, the withdrawn one at this address, or None)."""
+    try:
+        return True, queryset.published().get(**lookup)
+    except queryset.model.DoesNotExist:
+        return False, queryset.model.objects.gone().filter(**lookup).first()
+
+
+def public_object(model: type[Publishable], **lookup) -> Publishable:
+    """The published item at this address, for everyone alike (staff see no preview): 410 for
+    a withdrawn one, 404 otherwise."""
+    return _shown_or_refused(*public_or_gone(model.objects.all(), **lookup))
+
+
+def _shown_or_refused(published: bool, item: Publishable | None) -> Publishable:
     if published:
         return item
     if item is not None:
         raise Withdrawn(item)
     raise Http404
+
+
+def gone(request: HttpRequest, item: Publishable) -> HttpResponse:
+    """410, with the reason visitors are given for the withdrawal."""
+    return render(request, "media_centre/gone.html", {"withdrawn_item": item}, status=410)
 
 
 def detail_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -80,9 +100,7 @@ def detail_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             except _HasDraft as found:
                 response = _with_draft(request, found.item, view, *args, **kwargs)
         except Withdrawn as withdrawn:
-            return render(
-                request, "media_centre/gone.html", {"withdrawn_item": withdrawn.item}, status=410
-            )
+            return gone(request, withdrawn.item)
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response

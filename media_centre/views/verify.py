@@ -26,7 +26,7 @@ from core.models import fallbacks
 
 from .. import verification
 from ..models import Event, MoU, PressRelease, Publishable, Study
-from .publishing import Withdrawn
+from .publishing import Withdrawn, gone, public_object
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 # Uploads checked per visitor a minute: hashing a file costs a read of all of it.
@@ -67,16 +67,6 @@ class FileCheckForm(forms.Form):
                 _("The file is larger than any this site publishes: it cannot match.")
             )
         return upload
-
-
-def _public(model: type[Publishable], **lookup) -> Publishable:
-    """The public item at this address (the Verify page is the same for staff), or 410/404."""
-    item = model.objects.published().filter(**lookup).first()
-    if item is not None:
-        return item
-    if (gone := model.objects.gone().filter(**lookup).first()) is not None:
-        raise Withdrawn(gone)
-    raise Http404
 
 
 def _verify(request: HttpRequest, item: Publishable) -> HttpResponse:
@@ -161,9 +151,7 @@ def verify_page(view):
         try:
             return view(request, *args, **kwargs)
         except Withdrawn as withdrawn:
-            return render(
-                request, "media_centre/gone.html", {"withdrawn_item": withdrawn.item}, status=410
-            )
+            return gone(request, withdrawn.item)
 
     return wrapper
 
@@ -174,22 +162,22 @@ def release_verify(request, year: int, month: int, day: int, slug: str) -> HttpR
         release_date = dt.date(year, month, day)
     except ValueError:
         raise Http404 from None
-    return _verify(request, _public(PressRelease, release_date=release_date, slug=slug))
+    return _verify(request, public_object(PressRelease, release_date=release_date, slug=slug))
 
 
 @verify_page
 def event_verify(request, slug: str) -> HttpResponse:
-    return _verify(request, _public(Event, slug=slug))
+    return _verify(request, public_object(Event, slug=slug))
 
 
 @verify_page
 def mou_verify(request, slug: str) -> HttpResponse:
-    return _verify(request, _public(MoU, slug=slug))
+    return _verify(request, public_object(MoU, slug=slug))
 
 
 @verify_page
 def study_verify(request, slug: str) -> HttpResponse:
-    return _verify(request, _public(Study, slug=slug))
+    return _verify(request, public_object(Study, slug=slug))
 
 
 def _manifest(sha256: str) -> Manifest:
