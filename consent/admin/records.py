@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.desk_dates import time_column
+from core.read_only_admin import ReadOnlyAdmin
 
 from ..models import (
     Action,
@@ -119,7 +120,7 @@ def csv_lines(records, slugs: list[str]):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     """Proof of consent, shown and exported but never written here."""
 
     list_display = [
@@ -156,15 +157,6 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -8,13 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.desk_dates import time_column
+from core.read_only_admin import ReadOnlyAdmin
 
 from . import export
 from .models import Manifest
 
 
 @admin.register(Manifest)
-class ManifestAdmin(admin.ModelAdmin):
+class ManifestAdmin(ReadOnlyAdmin):
     list_display = ["object_repr", "version", "change", "public_from", "kid"]
     list_filter = ["change", "content_type"]
     search_fields = ["object_repr", "sha256"]
@@ -32,15 +33,6 @@ class ManifestAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def may_export(self, request) -> bool:
         return request.user.has_perm("manifests.export_manifest")

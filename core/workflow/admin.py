@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..desk_dates import time_column
+from ..read_only_admin import ReadOnlyAdmin
 from . import api
 from .models import Step
 
@@ -200,7 +201,7 @@ def _cell(value) -> str:
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(ReadOnlyAdmin):
     """The review log: read by publishers, never changed by anyone."""
 
     list_display = ["when", "action", "item", "user_repr", "note", "revision_id"]
@@ -219,15 +220,6 @@ class StepAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

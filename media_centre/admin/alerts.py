@@ -7,19 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.desk_dates import time_column
+from core.read_only_admin import ReadOnlyAdmin
 
 from ..models import Alert, Delivery, DeliveryStatus
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def _count(status: str) -> Count:
@@ -27,7 +17,7 @@ def _count(status: str) -> Count:
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnly):
+class AlertAdmin(ReadOnlyAdmin):
     list_display = ["what", "kind", "raised", "recipients", "sent", "waiting", "not_sent"]
     list_display_links = None  # the first column links the item itself
     list_filter = ["kind", "created_at"]
@@ -88,7 +78,7 @@ class AlertAdmin(ReadOnly):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnly):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["subscriber", "alert", "digest", "status", "sent", "error"]
     list_filter = ["status", "digest"]
     list_select_related = ["subscriber", "alert__release", "alert__event", "alert__study"]
