@@ -93,9 +93,7 @@ class Translated(models.Model):
         fields = self.translated_fields()
         keys = [f"{field}_{suffix}" for field in fields for suffix in (TRADITIONAL, SIMPLIFIED)]
         values = {key: getattr(self, key) for key in keys}
-        stored = {}
-        if self.pk and self.derived_translations:
-            stored = type(self)._base_manager.filter(pk=self.pk).values(*keys).first() or {}
+        stored = self.stored_row(fields)
         self.derived_translations = sorted(
             sync_scripts(fields, values, stored, set(self.derived_translations))
         )
@@ -105,10 +103,18 @@ class Translated(models.Model):
             setattr(self, key, value)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *keys, "derived_translations"}
-        self.before_write(kwargs)
+        self.before_write(kwargs, stored)
         super().save(*args, **kwargs)
 
-    def before_write(self, kwargs: dict) -> None:
+    def stored_row(self, fields: list[str]) -> dict:
+        """The row as stored before this save, as far as a save needs it: the Chinese texts,
+        when some were converted (empty for a new item)."""
+        if not (self.pk and self.derived_translations):
+            return {}
+        keys = [f"{field}_{suffix}" for field in fields for suffix in (TRADITIONAL, SIMPLIFIED)]
+        return type(self)._base_manager.filter(pk=self.pk).values(*keys).first() or {}
+
+    def before_write(self, kwargs: dict, stored: dict) -> None:
         """After the scripts are in step, before the row is written (see SourceTracked)."""
 
 
@@ -145,22 +151,24 @@ class SourceTracked(Translated):
         """The language the others are translated from."""
         return self.authoritative_language or settings.LANGUAGE_CODE
 
-    def before_write(self, kwargs: dict) -> None:
+    def stored_row(self, fields: list[str]) -> dict:
+        # Every language's texts and the records, whatever was converted: one read per save.
+        if not self.pk:
+            return {}
+        keys = [f"{field}_{suffix}" for field in fields for suffix in SUFFIXES]
+        row = type(self)._base_manager.filter(pk=self.pk).values(*keys, "translation_sources")
+        return row.first() or {}
+
+    def before_write(self, kwargs: dict, stored: dict) -> None:
         fields = self.translated_fields()
         keys = [f"{field}_{suffix}" for field in fields for suffix in SUFFIXES]
-        stored, stored_records = {}, {}
-        if self.pk:
-            row = type(self)._base_manager.filter(pk=self.pk).values(*keys, "translation_sources")
-            if (found := row.first()) is not None:
-                stored_records = found.pop("translation_sources") or {}
-                stored = found
         self.translation_sources = translation_sources.track(
             fields,
             self.source_language(),
             {key: getattr(self, key) for key in keys},
             stored,
             self.translation_sources or {},
-            stored_records,
+            stored.get("translation_sources") or {},
             set(self.derived_translations),
         )
         stale = translation_sources.stale_languages(self.translation_sources)
